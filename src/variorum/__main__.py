@@ -1,0 +1,3 @@
+from variorum.cli import cli
+
+cli(prog_name="variorum")
