@@ -1,14 +1,6 @@
 """Extract article text from Markdown and HTML sources (placeholder)."""
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Extracted:
-    text: str
-    title: str | None = None
-    byline: str | None = None
-    date: str | None = None
+from variorum.model import Extracted
 
 
 def detect_format(name: str, text: str) -> str:
@@ -21,4 +13,8 @@ def detect_format(name: str, text: str) -> str:
 
 
 def extract(text: str, fmt: str) -> Extracted:
+    if fmt == "html":
+        from variorum.htmlextract import extract_html
+
+        return extract_html(text)
     return Extracted(text)

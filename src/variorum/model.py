@@ -82,3 +82,13 @@ class Change:
     also_wording: bool = False
     figures: list[FigurePair] = field(default_factory=list)
     diff: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Plain article text pulled out of a source, with what metadata it carried."""
+
+    text: str
+    title: str | None = None
+    byline: str | None = None
+    date: str | None = None
