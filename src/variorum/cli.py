@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ def errors_to_click(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except VariorumError as e:
             raise click.ClickException(report.one_line(str(e))) from e
+        except sqlite3.Error as e:
+            raise click.ClickException(f"database error: {store.db_error(e)}") from e
 
     return wrapper
 
@@ -42,7 +45,7 @@ def _open(ctx: click.Context, *, create: bool = True) -> Iterator[Any]:
     try:
         yield db
     finally:
-        db.close()
+        store.close_db(db)
 
 
 @click.group()

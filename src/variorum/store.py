@@ -6,6 +6,7 @@ Datasette links rows to each other. The schema is applied by migrations.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -186,6 +187,13 @@ def m001_core(db: Database) -> None:
         ],
     )
     db["figure_diffs"].create_index(["change"])
+    # Full-text index without triggers: each version's rows are indexed in one
+    # statement after they are written (index_sentences), much faster than a
+    # trigger per row during bulk loads.
+    db.execute(
+        "create virtual table [sentences_fts] using fts5 "
+        "([text], tokenize='unicode61', content=[sentences])"
+    )
     db.create_view(
         "figure_changes",
         """
@@ -221,9 +229,14 @@ def m001_core(db: Database) -> None:
 def open_db(path: str | Path, *, create: bool = True) -> Database:
     """Open (and migrate) a variorum database, refusing files that are not SQLite."""
     p = Path(path)
-    if not create and not p.exists():
-        raise VariorumError(f"database {str(p)!r} does not exist")
-    if p.exists() and p.is_file() and p.stat().st_size > 0:
+    if p.exists() and not p.is_file():
+        raise VariorumError(f"database {str(p)!r} is not a file")
+    if not p.exists():
+        if not create:
+            raise VariorumError(f"database {str(p)!r} does not exist")
+        if not p.parent.is_dir():
+            raise VariorumError(f"cannot create database {str(p)!r}: no such folder")
+    elif p.stat().st_size > 0:
         with open(p, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise VariorumError(f"{str(p)!r} is not an SQLite database")
@@ -235,21 +248,32 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
         if db.execute("pragma journal_mode").fetchone()[0] != "wal":
             db.execute("pragma journal_mode = wal")
         if migrations.pending(db):
-            migrations.apply(db)
-            ensure_fts(db)
+            # Under the write lock, so that concurrent first runs migrate once.
+            with write_transaction(db):
+                migrations.apply(db)
     except sqlite3.DatabaseError as e:
-        raise VariorumError(f"cannot use database {str(p)!r}: {e}") from e
+        raise VariorumError(f"cannot use database {str(p)!r}: {db_error(e)}") from e
     return db
 
 
-def ensure_fts(db: Database) -> None:
-    """Full-text index on sentence text.
+def close_db(db: Database) -> None:
+    """Fold the write-ahead log into the database file, so that it is complete on its own
+    (Datasette serves it immutable), then close."""
+    # A checkpoint blocked by another process's reader is simply partial; the last
+    # process to close completes it.
+    with contextlib.suppress(sqlite3.DatabaseError):
+        db.execute("pragma wal_checkpoint(TRUNCATE)")
+    db.close()
 
-    No triggers: each version's rows are indexed in one statement after they are
-    written (``index_sentences``), which is much faster than a trigger per row.
-    """
-    if "sentences_fts" not in db.table_names():
-        db["sentences"].enable_fts(["text"], create_triggers=False, tokenize="unicode61")
+
+def db_error(e: sqlite3.Error) -> str:
+    """A user-facing explanation of an SQLite error."""
+    msg = str(e)
+    if "readonly" in msg:
+        return "the database file is read-only"
+    if "disk is full" in msg or "disk I/O" in msg:
+        return f"{msg} (nothing was written)"
+    return msg
 
 
 def index_sentences(db: Database, version_id: int) -> None:
