@@ -85,6 +85,13 @@ def cli(ctx: click.Context, db_path: str) -> None:
     help="Source format; default: from the file name or content.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-version lines.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes that analyse a folder's files in parallel (one writer).",
+)
 @click.pass_context
 @errors_to_click
 def ingest(
@@ -98,6 +105,7 @@ def ingest(
     source_text: str | None,
     fmt: str | None,
     quiet: bool,
+    workers: int,
 ) -> None:
     """Ingest a version from a file, '-' (stdin) or a corpus folder with manifests.
 
@@ -107,7 +115,7 @@ def ingest(
     if source != "-" and Path(source).is_dir():
         if article or label or translation_of:
             raise VariorumError("--article, --label and --translation-of do not apply to a folder")
-        _ingest_folder(ctx, Path(source), quiet)
+        _ingest_folder(ctx, Path(source), quiet, workers)
         return
     if not article:
         raise VariorumError("--article is required when ingesting a file")
@@ -138,16 +146,18 @@ def ingest(
                 )
 
 
-def _ingest_folder(ctx: click.Context, folder: Path, quiet: bool) -> None:
+def _ingest_folder(ctx: click.Context, folder: Path, quiet: bool, workers: int) -> None:
     manifests = [ingest_mod.read_manifest(p) for p in ingest_mod.find_manifests(folder)]
     total = ingest_mod.count_versions(manifests)
     show_bar = not quiet and sys.stderr.isatty()
     with _open(ctx) as db:
         if show_bar:
             with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
-                result = ingest_mod.ingest_folder(db, folder, progress=lambda _: bar.update(1))
+                result = ingest_mod.ingest_folder(
+                    db, folder, progress=lambda _: bar.update(1), workers=workers
+                )
         else:
-            result = ingest_mod.ingest_folder(db, folder)
+            result = ingest_mod.ingest_folder(db, folder, workers=workers)
     if not quiet:
         for r in result.results:
             click.echo(r.message)

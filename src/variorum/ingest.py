@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,7 @@ def ingest_text(
     fmt: str = "txt",
     notes: str | None = None,
     title: str | None = None,
+    analysed: Analysed | None = None,
 ) -> IngestResult:
     """Store one version and compare it with its parent and its translation source.
 
@@ -191,7 +193,8 @@ def ingest_text(
             db.execute("select max(seq) from versions where article = ?", [art]).fetchone()[0] or 0
         ) + 1
         label = label or _free_label(db, art, seq)
-        analysed = analyse(text, lang)
+        if analysed is None or analysed.text != text:
+            analysed = analyse(text, lang)
         vid = _insert_version(
             db, art, article, label, lang, seq, tr_id, date, source, fmt, notes, analysed, digest
         )
@@ -502,22 +505,37 @@ class FolderResult:
         return f"{self.added} added, {self.unchanged} unchanged, {self.failed} failed"
 
 
+def _prepare(mv: ManifestVersion) -> tuple[str, str, Analysed]:
+    """Read, decode, extract and analyse one manifest version (runs in a worker)."""
+    data, name = read_source(mv.path)
+    text, fmt = source_text(data, name, mv.fmt)
+    return text, fmt, analyse(text, mv.lang)
+
+
 def ingest_folder(
-    db: Database, folder: str | Path, *, progress: Callable[[str], None] | None = None
+    db: Database,
+    folder: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> FolderResult:
     """Ingest every version listed in the folder's manifest(s), one transaction each.
 
     All manifests are read and validated first; a malformed one stops the run
     before anything is written. A version that fails later (undecodable file,
     conflict with the database) is counted as failed and the rest go on.
+    With ``workers > 1`` the text analysis runs in that many processes while this
+    process alone writes, in manifest order, so the result is the same.
     """
     manifests = [read_manifest(p) for p in find_manifests(Path(folder))]
+    jobs = [(m, mv) for m in manifests for mv in m.versions]
     result = FolderResult()
-    for m in manifests:
-        for mv in m.versions:
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(jobs) > 1 else None
+    try:
+        futures = [pool.submit(_prepare, mv) for _, mv in jobs] if pool else None
+        for k, (m, mv) in enumerate(jobs):
             try:
-                data, name = read_source(mv.path)
-                text, fmt = source_text(data, name, mv.fmt)
+                text, fmt, analysed = futures[k].result() if futures else _prepare(mv)
                 r = ingest_text(
                     db,
                     text,
@@ -530,6 +548,7 @@ def ingest_folder(
                     fmt=fmt,
                     notes=mv.notes,
                     title=m.title,
+                    analysed=analysed,
                 )
             except VariorumError as e:
                 result.failed += 1
@@ -542,6 +561,9 @@ def ingest_folder(
                     result.unchanged += 1
             if progress:
                 progress(f"{m.article}/{mv.label}")
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     return result
 
 
