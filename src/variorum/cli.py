@@ -269,8 +269,10 @@ def diff(
         b = store.get_version(db, article, to_label)
         if a.id == b.id:
             raise VariorumError("FROM_LABEL and TO_LABEL name the same version")
-        with store.write_transaction(db):
-            cid = ingest_mod.ensure_comparison(db, a.id, b.id)
+        cid = store.find_comparison(db, a.id, b.id)
+        if cid is None:
+            with store.write_transaction(db):
+                cid = ingest_mod.ensure_comparison(db, a.id, b.id)
         doc = report.diff_document(db, cid)
     if as_json:
         click.echo(json.dumps(doc, ensure_ascii=False, indent=1))

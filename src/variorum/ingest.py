@@ -351,11 +351,9 @@ def _relink_lineage(db: Database, art: int, lang: str) -> list[int]:
 
 def ensure_comparison(db: Database, from_id: int, to_id: int) -> int:
     """The id of the stored comparison of two versions, computing it if needed."""
-    row = db.execute(
-        "select id from comparisons where from_version = ? and to_version = ?", [from_id, to_id]
-    ).fetchone()
-    if row:
-        return row[0]
+    cid = store.find_comparison(db, from_id, to_id)
+    if cid is not None:
+        return cid
     a = store.version_by_id(db, from_id)
     b = store.version_by_id(db, to_id)
     relation = "revision" if a.lang == b.lang else "translation"

@@ -408,6 +408,13 @@ def load_sentences(db: Database, version_id: int) -> list[Sentence]:
     ]
 
 
+def find_comparison(db: Database, from_id: int, to_id: int) -> int | None:
+    row = db.execute(
+        "select id from comparisons where from_version = ? and to_version = ?", [from_id, to_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def sentence_ids(db: Database, version_id: int) -> list[int]:
     return [
         r["id"]
