@@ -20,7 +20,7 @@ from variorum.cli import cli
 def cli_reference() -> str:
     """Every command's ``--help`` text, in command order."""
     parts = []
-    ctx = click.Context(cli, info_name="variorum")
+    ctx = click.Context(cli, info_name="variorum", terminal_width=80, max_content_width=80)
     parts.append(_help_block("variorum", cli.get_help(ctx)))
     for name in cli.list_commands(ctx):
         cmd = cli.get_command(ctx, name)
