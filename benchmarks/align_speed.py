@@ -69,7 +69,10 @@ def main() -> None:
         ("align_revision", lambda: align_revision(old, new)),
         ("compare", lambda: compare(old, new, relation="revision", old_lang="en", new_lang="en")),
         ("align identical", lambda: align_revision(old, old)),
-        ("align unrelated halves", lambda: align_revision(old[: len(old) // 2], new[len(new) // 2 :])),
+        (
+            "align unrelated halves",
+            lambda: align_revision(old[: len(old) // 2], new[len(new) // 2 :]),
+        ),
     ]:
         t0 = time.perf_counter()
         out = fn()

@@ -43,10 +43,10 @@ def pairs(root: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     for art in sorted(p for p in root.iterdir() if p.is_dir()):
         files = sorted(art.glob("*.txt"), key=lambda p: int(p.stem))
         docs = [analyse(f.read_text(encoding="utf-8"), "en").sentences for f in files]
-        for old, new in zip(docs, docs[1:]):
+        for old, new in zip(docs, docs[1:], strict=False):
             ops = diff_sequences([s.norm for s in old], [s.norm for s in new])
             new_norms = [s.norm for s in new]
-            for k, (op, a0, a1, b0, b1) in enumerate(ops):
+            for k, (op, a0, a1, _, _) in enumerate(ops):
                 if op != -1:
                     continue
                 nxt = ops[k + 1] if k + 1 < len(ops) else None
