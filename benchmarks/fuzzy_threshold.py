@@ -21,7 +21,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from variorum.diff import diff_sequences, tokenize
+from variorum.align import MOVE_THRESHOLD, THRESHOLD, _Aligner
+from variorum.diff import diff_sequences, token_encoder, tokenize
 from variorum.ingest import analyse
 
 
@@ -85,6 +86,23 @@ def main() -> None:
             r = tp / len(ps)
             f1 = 2 * p * r / (p + r) if p + r else 0.0
             print(f"  {t:.2f}  {p:.3f}  {r:.3f}  {f1:.3f}")
+    # The rule align.py applies: word similarity >= THRESHOLD, or containment.
+    enc = token_encoder()
+    weigh = _Aligner.weight
+    for name, ok in [
+        (
+            f"align.py fuzzy rule ({THRESHOLD})",
+            lambda a, b: weigh(enc(words(a)), enc(words(b))) > 0,
+        ),
+        (
+            f"align.py moved rule ({MOVE_THRESHOLD})",
+            lambda a, b: _Aligner.sim(enc(words(a)), enc(words(b))) >= MOVE_THRESHOLD,
+        ),
+    ]:
+        tp = sum(ok(a, b) for a, b in pos)
+        fp = sum(ok(a, b) for a, b in neg)
+        p, r = tp / max(1, tp + fp), tp / len(pos)
+        print(f"\n{name}: precision {p:.3f} recall {r:.3f} F1 {2 * p * r / (p + r):.3f}")
     if args.show:
         lo, hi = args.show
         for a, b in pos:

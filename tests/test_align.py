@@ -103,6 +103,19 @@ def test_moved_and_reworded_sentence():
     assert 0.7 <= got[-1].score < 1
 
 
+def test_lone_figures_elsewhere_are_not_moves():
+    assert groups("Alpha line. Beta line. 7.", "8. Alpha line. Beta line.") == [
+        ((), (0,), "none"),
+        ((0,), (1,), "exact"),
+        ((1,), (2,), "exact"),
+        ((2,), (), "none"),
+    ]
+    # with words, a sentence whose figures changed is recognised where it moved to
+    assert groups(
+        "Alpha line. Beta line. It rose by 7 points.", "It rose by 8 points. Alpha line. Beta line."
+    ) == [((2,), (0,), "moved"), ((0,), (1,), "exact"), ((1,), (2,), "exact")]
+
+
 def test_split_and_merge():
     old = (
         "Start. The army advanced on the town at dawn, and the defenders retreated to the hills. "

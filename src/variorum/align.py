@@ -33,6 +33,7 @@ THRESHOLD = 0.55  # word similarity for a fuzzy match inside a gap
 CONTAIN = 0.9  # ...or this share of the shorter sentence's words, in order, in the longer
 CONTAIN_MIN_WORDS = 6  # ...if the shorter one has at least this many words
 MOVE_THRESHOLD = 0.70  # stricter: a moved match may come from anywhere in the document
+MIN_MOVE_WORDS = 3  # a skeleton-only move needs this many words besides its figures
 SPLIT_MARGIN = 0.10  # a concatenation must beat the best single sentence by this much
 MAX_PARTS = 3  # at most this many sentences on the many side of a split or merge
 FULL_GAP_PAIRS = 40_000  # gaps up to this many old x new pairs are searched completely
@@ -163,7 +164,7 @@ class _Aligner:
             for i in range(len(self.old)):
                 if self.og[i] is None:
                     js = waiting.get(getattr(self.old[i], key))
-                    if js:
+                    if js and (key == "norm" or _has_words(self.old[i].skeleton)):
                         j = js.pop()
                         score = 1.0 if key == "norm" else self.sim(self.ow(i), self.nw(j))
                         self.add([i], [j], score, "moved")
@@ -375,6 +376,12 @@ class _Aligner:
                 keyed.append(((j, 0, 0), self.groups[gid]))
         keyed.sort(key=lambda kg: kg[0])
         return [g for _, g in keyed]
+
+
+def _has_words(skeleton: str) -> bool:
+    """Whether a skeleton has enough words to identify a sentence away from its place:
+    ``#.`` (a figure alone) matches every other lone figure."""
+    return sum(t.isalnum() and t != "#" for t in tokenize(skeleton)) >= MIN_MOVE_WORDS
 
 
 def _runs(idx: list[int]) -> list[tuple[int, ...]]:
