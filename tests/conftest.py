@@ -4,7 +4,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
+# shared/ sits beside the checkout (CI) or beside a parent folder of it (worktrees).
+SHARED = next(
+    (p / "shared" for p in ROOT.parents if (p / "shared" / "seed").is_dir()), ROOT.parent / "shared"
+)
 SEED = SHARED / "seed" / "aliyev-karabakh.en.txt"
 
 

@@ -6,7 +6,9 @@ a test fails when the README is out of step with ``--help`` or the schema.
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -59,7 +61,47 @@ def schema_reference() -> str:
     return "\n".join(blocks)
 
 
-SECTIONS = {"cli": cli_reference, "schema": schema_reference}
+EXAMPLE = [
+    ["ingest", "corpus/"],
+    ["versions", "aliyev-karabakh"],
+    ["figures", "aliyev-karabakh", "v1", "--issues"],
+    ["diff", "aliyev-karabakh", "v1", "v2"],
+    ["diff", "aliyev-karabakh", "v2", "v3"],
+    ["diff", "aliyev-karabakh", "v2", "ru-1"],
+]
+EXAMPLE_SQL = (
+    "select to_label, old_figure, new_figure from figure_changes "
+    "where article = 'aliyev-karabakh' and from_label = 'v1' and to_label = 'v2'"
+)
+
+
+def worked_example() -> str:
+    """Run the example commands on the bundled corpus and show what they print."""
+    from click.testing import CliRunner
+
+    root = Path(__file__).resolve().parents[2]
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "variorum.db")
+        runner = CliRunner()
+        cwd = Path.cwd()
+        os.chdir(root)
+        try:
+            for args in EXAMPLE:
+                r = runner.invoke(cli, ["--db", db, *args])
+                out.append(f"$ variorum {' '.join(args)}\n{r.output.rstrip()}\n")
+            conn = sqlite3.connect(db)
+            rows = conn.execute(EXAMPLE_SQL).fetchall()
+            conn.close()
+        finally:
+            os.chdir(cwd)
+    sql = f'$ sqlite3 variorum.db "{EXAMPLE_SQL}"\n' + "\n".join(
+        "|".join(map(str, r)) for r in rows
+    )
+    return "```console\n" + "\n".join(out) + "\n" + sql + "\n```\n"
+
+
+SECTIONS = {"example": worked_example, "cli": cli_reference, "schema": schema_reference}
 
 
 def render(readme: str) -> str:

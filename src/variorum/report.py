@@ -289,7 +289,8 @@ def _where(ch: dict[str, Any]) -> str:
 
 
 def _render_op(op: int, text: str, color: bool) -> str:
-    text = one_line(text) if text.strip() else " "
+    # Keep the spaces at the edges: they separate this op from its neighbours.
+    text = re.sub(r"\s+", " ", safe(text))
     if op == 0:
         return text
     if color:

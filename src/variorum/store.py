@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -240,6 +242,9 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
         with open(p, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise VariorumError(f"{str(p)!r} is not an SQLite database")
+    if p.exists() and not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)):
+        return _open_read_only(p)
+    conn = None
     try:
         conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db = Database(conn)
@@ -252,6 +257,25 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
             with write_transaction(db):
                 migrations.apply(db)
     except sqlite3.DatabaseError as e:
+        if conn is not None:
+            conn.close()
+        raise VariorumError(f"cannot use database {str(p)!r}: {db_error(e)}") from e
+    return db
+
+
+def _open_read_only(p: Path) -> Database:
+    """A database on read-only media or without write permission: readable, and any
+    write fails with a clear 'read-only' error. Immutable, since nobody can change it."""
+    uri = f"file:{quote(str(p.resolve()))}?mode=ro&immutable=1"
+    conn = None
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        db = Database(conn)
+        if migrations.pending(db):
+            raise VariorumError(f"database {str(p)!r} is read-only and needs a schema upgrade")
+    except sqlite3.DatabaseError as e:
+        if conn is not None:
+            conn.close()
         raise VariorumError(f"cannot use database {str(p)!r}: {db_error(e)}") from e
     return db
 
@@ -269,7 +293,7 @@ def close_db(db: Database) -> None:
 def db_error(e: sqlite3.Error) -> str:
     """A user-facing explanation of an SQLite error."""
     msg = str(e)
-    if "readonly" in msg:
+    if "readonly" in msg or "read-only" in msg:
         return "the database file is read-only"
     if "disk is full" in msg or "disk I/O" in msg:
         return f"{msg} (nothing was written)"
@@ -294,7 +318,9 @@ def write_transaction(db: Database) -> Iterator[Database]:
     try:
         yield db
     except BaseException:
-        db.execute("rollback")
+        # SQLite has already rolled back after some errors (a full disk, for one).
+        if db.conn.in_transaction:
+            db.execute("rollback")
         raise
     else:
         db.execute("commit")
