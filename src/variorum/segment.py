@@ -33,43 +33,41 @@ _MAX_HEADING_CHARS = 100
 
 # Quotation marks are masked so sentencex does not treat a quotation as one sentence;
 # straight and right single quotes only when they are not apostrophes inside a word.
-_QUOTES = str.maketrans({c: " " for c in "\"“”„‟«»‹›「」『』()[]{}<>（）\n\r\t\f\v"})
+_QUOTES = str.maketrans({c: " " for c in '"“”„‟«»‹›「」『』()[]{}<>（）\n\r\t\f\v'})
 _SINGLE = re.compile(r"(?<!\w)['‘’`]|['‘’`](?!\w)")
 
-# Abbreviations after which a period never ends a sentence (lowercase, without the dot).
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Abbreviations after which a period never ends a sentence (lowercase, without the final
+# dot). Single letters are left to the initials rule and the lowercase rule.
 _NON_TERMINAL: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st mt ft "
-        "vs no nos approx ca fig figs e.g i.e etc.al jan feb aug sept oct nov dec "
-        "rev hon pres supt insp det jr sr".split()
+    "en": _words(
+        "mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj st mt vs approx ca "
+        "fig figs e.g i.e jan feb aug sept oct nov dec rev hon pres supt insp det jr sr"
     ),
-    "de": frozenset(
-        "z b z.b ca dr prof hr fr frl nr bzw vgl abs art bd st str tel evtl ggf "
-        "usw u.a d h d.h u sog inkl exkl max min ggü gem lt jh jhs".split()
+    "de": _words(
+        "z z.b ca dr prof hr fr frl nr bzw vgl abs bd st str tel evtl ggf u.a d.h sog "
+        "inkl exkl ggü gem lt"
     ),
-    "fr": frozenset(
-        "m mm mme mmes mlle mlles dr pr me mgr st ste env cf p pp art av apr "
-        "boul bd vol éd n°".split()
+    "fr": _words("mm mme mmes mlle mlles dr pr me mgr st ste env cf av apr boul bd vol éd"),
+    "es": _words(
+        "sr sra srta sres dr dra dña ud uds lic ing arq prof aprox ej pág núm av avda gral cía"
     ),
-    "es": frozenset(
-        "sr sra srta sres dr dra d dña ud uds lic ing arq prof aprox p ej pág "
-        "núm art av avda gral vol cía".split()
-    ),
-    "ru": frozenset(
-        "ок т е д см стр ул пр им гл рис напр ср проф акад чл корр пос просп "
-        "обл р-н пер кв тел".split()
-    ),
+    "ru": _words("ок см стр ул пр им гл рис напр ср проф акад чл корр пос просп обл р-н пер кв"),
     "ar": frozenset(),
 }
 
-# Abbreviations that may also end a sentence: merged only before a lowercase word or
-# a digit (the generic lowercase rule covers most of it; digits need this list).
+# Abbreviations that may also end a sentence: merged only before a digit (a lowercase
+# continuation is merged anyway).
 _TERMINAL: dict[str, frozenset[str]] = {
-    "en": frozenset("a.m p.m u.s u.k u.n inc ltd co corp bn m".split()),
-    "de": frozenset("mio mrd tsd jh".split()),
-    "fr": frozenset("etc".split()),
-    "es": frozenset("ee uu ee.uu p.m a.m etc".split()),
-    "ru": frozenset("г гг тыс млн млрд руб коп р в вв т.д т.п д п др".split()),
+    "en": _words("a.m p.m u.s u.k u.n inc ltd co corp bn m no nos p pp"),
+    "de": _words("mio mrd tsd jh s art nr"),
+    "fr": _words("etc p pp art n°"),
+    "es": _words("ee uu ee.uu p.m a.m etc p art vol"),
+    "ru": _words("г гг тыс млн млрд руб коп р в вв т.д т.п д п др"),
     "ar": frozenset(),
 }
 
@@ -79,10 +77,10 @@ _EXTRA_CUT = re.compile(r"(?:…|(?<![^\W\d_])(?:etc|usw|т\.\s?д|т\.\s?п|и\
 _GLUE = frozenset("\u00a0\u202f\u2007\u2060")
 # German ordinals: "im 19. Jahrhundert", "am 3. Oktober", "in der 89. Minute".
 _DE_ORDINAL = re.compile(r"(?<!\d)\d{1,3}\.$")
-_DE_AFTER_ORDINAL = frozenset(
+_DE_AFTER_ORDINAL = _words(
     "januar februar märz april mai juni juli august september oktober november dezember "
     "jahrhundert jahrhunderts jahrhunderte minute minuten platz runde etappe spieltag "
-    "stock stockwerk mal lebensjahr geburtstag grad klasse liga kapitel".split()
+    "stock stockwerk mal lebensjahr geburtstag grad klasse liga kapitel"
 )
 _LAST_WORD = re.compile(r"(\w[\w.\-]*)\.$")
 _PAIR_ABBR = re.compile(r"(\w{1,3})\.\s?(\w{1,3})\.$")
@@ -92,14 +90,12 @@ def segment(text: str, lang: str) -> list[Segment]:
     """Paragraphs, headings and sentences of ``text``, each with its exact span."""
     lang = (lang or "").lower().split("-")[0]
     out: list[Segment] = []
-    para = 0
-    for unit_start, unit_end, heading in _units(text):
+    for para, (unit_start, unit_end, heading) in enumerate(_units(text)):
         if heading:
             out.append(Segment(para, unit_start, unit_end, text[unit_start:unit_end], True))
         else:
             for s, e in _sentences(text, unit_start, unit_end, lang):
                 out.append(Segment(para, s, e, text[s:e]))
-        para += 1
     return out
 
 
