@@ -274,7 +274,9 @@ def _merge(chunk: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[in
     for s, e in spans[1:]:
         ps, pe = out[-1]
         glued = all(c in _GLUE for c in chunk[pe:s])
-        if glued or _joins(chunk[ps:pe], chunk[s:e], lang, non_terminal, terminal):
+        # Only the tail of the previous piece matters; slicing all of it would be quadratic.
+        tail = chunk[max(ps, pe - 64) : pe]
+        if glued or _joins(tail, chunk[s : min(e, s + 64)], lang, non_terminal, terminal):
             out[-1] = (ps, e)
         else:
             out.append((s, e))
