@@ -33,13 +33,15 @@ class ExtractionError(InputError):
 # publication date over the last-modified one.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
-# Below trafilatura's MIN_EXTRACTED_SIZE (250 characters) it pastes the whole page as a
-# "baseline rescue", navigation included ("Home World Breaking: a fire ..."). A short item
-# (a breaking-news first version) is exactly what a watch sees first, so short results are
-# extracted again without that rescue.
+# When the main extractor finds less than MIN_EXTRACTED_SIZE (250 characters), trafilatura
+# falls back to cruder extractors that paste a short article's <article> or page text as one
+# block, navigation and byline included ("Home World Breaking: a fire ..."). A short item (a
+# breaking-news first version) is exactly what a watch sees first. So results of a size where
+# those fallbacks can fire are extracted again without them, and that version is kept when it
+# holds at least half the text: the fallback then only added boilerplate, not missed content.
 _SHORT_CONFIG = use_config()
 _SHORT_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
-_SHORT = int(use_config().get("DEFAULT", "MIN_EXTRACTED_SIZE"))
+_RECHECK_BELOW = 3000  # trafilatura's own escalation window (core.ESCALATION_MAX_LENGTH)
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Whitespace runs other than no-break spaces, which are digit-group separators in
@@ -84,9 +86,10 @@ def extract_html(html: str, *, url: str | None = None, selector: str | None = No
     else:
         meta = _bare(html, url, None)
         text = _tei_text(meta)
-        if 0 < len(text) < _SHORT:
-            short = _bare(html, url, _SHORT_CONFIG)
-            text = _tei_text(short) or text
+        if len(text) < _RECHECK_BELOW:
+            short = _tei_text(_bare(html, url, _SHORT_CONFIG))
+            if short and 2 * len(short) >= len(text):
+                text = short
     if meta is None:
         return Extracted(text)
     return Extracted(
