@@ -37,7 +37,7 @@ def clock():
 def fetcher(clock: FakeClock, **kwargs) -> Fetcher:
     kwargs.setdefault("retries", 2)
     kwargs.setdefault("backoff", 0.5)
-    return Fetcher(clock=clock.now, sleep=clock.sleep, **kwargs)
+    return Fetcher(clock=clock.now, sleep=clock.sleep, trust_env=False, **kwargs)
 
 
 def test_plain_fetch_records_everything(site, clock):

@@ -133,7 +133,8 @@ class Fetcher:
     """An HTTP client with the policy above. Use as a context manager, or call close().
 
     ``transport`` replaces the network (tests); ``sleep`` and ``clock`` are injectable
-    so that backoff and timestamps can be tested without waiting.
+    so that backoff and timestamps can be tested without waiting. ``trust_env`` reads
+    proxy variables (HTTPS_PROXY, NO_PROXY ...) from the environment.
     """
 
     def __init__(
@@ -148,6 +149,7 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], dt.datetime] = utc_now,
+        trust_env: bool = True,
     ) -> None:
         self.timeout = timeout
         self.max_bytes = max_bytes
@@ -162,6 +164,7 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             transport=transport,
+            trust_env=trust_env,  # proxy settings from the environment
         )
 
     def __enter__(self) -> Fetcher:
