@@ -790,3 +790,38 @@ def test_cli_ingest_url(site, tmp_path, no_proxy):
     assert r.exit_code == 1
     assert r.output == f"Error: HTTP 410 Gone from {site.url('/gone')}\n"
     assert db["fetches"].count == 1
+
+
+def test_old_article_added_by_hand_ages_from_its_publication_date(site, db, fetcher, clock):
+    clock.t = dt.datetime(2024, 3, 20, 12, 0, tzinfo=dt.UTC)
+    site.page("/old", page(A))  # published 2024-03-05
+    w.add_watch(db, site.url("/old"), article="old", lang="en", now=clock.now())
+    w.run_once(db, fetcher, clock)
+    row = db.execute("select since, interval_seconds, next_due from watches").fetchone()
+    assert row == ("2024-03-05T00:00:00Z", D, "2024-03-21T12:00:00Z")
+
+
+def test_undecodable_page_and_internal_errors_fail_one_watch(site, db, fetcher, clock, monkeypatch):
+    site.page("/binary", b"\xff\xfe\x00\x00\xff" * 50, content_type="text/html")
+    site.page("/boom", page(FIGURE))
+    site.page("/good", page(A))
+    for slug in ("binary", "boom", "good"):
+        w.add_watch(db, site.url(f"/{slug}"), article=slug, lang="en", now=clock.now())
+    real = w.ingest_text
+
+    def flaky(db_, text_, **kwargs):
+        if kwargs["article"] == "boom":
+            raise RuntimeError("segmenter crashed")
+        return real(db_, text_, **kwargs)
+
+    monkeypatch.setattr(w, "ingest_text", flaky)
+    results = w.run_once(db, fetcher, clock).results
+    assert [(r.article, r.outcome) for r in results] == [
+        ("binary", "failed"),
+        ("boom", "failed"),
+        ("good", "new-version"),
+    ]
+    assert results[1].reason == "cannot store the version: RuntimeError: segmenter crashed"
+    codes = [r[0] for r in db.execute("select error from checks order by id")]
+    assert codes == ["decode", "ingest", None]
+    assert db["versions"].count == 1

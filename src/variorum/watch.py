@@ -12,12 +12,13 @@ from what the page showed last time. Every attempt leaves a row in ``checks``:
   article text on the page (``reason`` says which). Nothing is ingested.
 
 Schedule: the article's age counts from the feed entry's date, else from when the
-watch was added. A page is checked every 15 minutes in its first 6 hours, hourly
-until it is 3 days old, daily until 4 weeks, then weekly (``SCHEDULE``). After a
-failure the next attempt waits 15 minutes, doubling with each further consecutive
-failure up to a day (but never less than the age interval, nor than the server's
-Retry-After). Feeds are polled every 15 minutes, with the same failure backoff;
-their new entries become watches.
+watch was added, or from the page's publication date when that is more than a day
+earlier (an old article watched by hand). A page is checked every 15 minutes in its
+first 6 hours, hourly until it is 3 days old, daily until 4 weeks, then weekly
+(``SCHEDULE``). After a failure the next attempt waits 15 minutes, doubling with
+each further consecutive failure up to a day (but never less than the age interval,
+nor than the server's Retry-After). Feeds are polled every 15 minutes, with the same
+failure backoff; their new entries become watches.
 """
 
 from __future__ import annotations
@@ -270,7 +271,10 @@ def fetch_page(
     result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
     if result.not_modified:
         return Page(result, None, selector)
-    html = page_text(result.content, result.charset, result.final_url)
+    try:
+        html = page_text(result.content, result.charset, result.final_url)
+    except VariorumError as e:
+        raise PageError(str(e), reason="decode", result=result) from e
     try:
         extracted = extract_html(html, url=result.final_url, selector=selector)
     except VariorumError as e:
@@ -494,7 +498,12 @@ def check_watch(
         return CheckResult(cid, "failed", w["url"], watch_id, None, w["slug"], None, status, str(e))
 
     r = page.result
+    published = _published(page.extracted)
+    if published is not None and published < since - dt.timedelta(days=1):
+        since = published  # an old article added by hand: its age counts from publication
+        interval = interval_for(now - since)
     after = {
+        "since": iso(since),
         "last_checked": iso(now),
         "last_status": r.status,
         "last_error": None,
@@ -553,8 +562,10 @@ def check_watch(
             title=page.extracted.title,
             after_write=after_write,
         )
-    except VariorumError as e:
+    except Exception as e:  # noqa: BLE001 - recorded on this watch; the others go on
         fails = (w["consecutive_failures"] or 0) + 1
+        if not isinstance(e, VariorumError):
+            e = VariorumError(f"cannot store the version: {type(e).__name__}: {e}")
         return _record(
             db,
             w,
@@ -590,6 +601,17 @@ def check_watch(
         {**after, "last_outcome": "unchanged", "last_version": ing.version_id},
         label=ing.label,
     )
+
+
+def _published(extracted: Extracted | None) -> dt.datetime | None:
+    """The page's publication date as midnight UTC (it has day precision), if it has one."""
+    if extracted is None or not extracted.date:
+        return None
+    try:
+        day = dt.date.fromisoformat(extracted.date[:10])
+    except ValueError:
+        return None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _sizes(r: FetchResult) -> dict[str, Any]:
