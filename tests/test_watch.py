@@ -8,10 +8,11 @@ import pytest
 from click.testing import CliRunner
 from localsite import FakeClock, Response, Site, article_page, slow, stream
 
-from variorum import store
+from variorum import store, webpage
 from variorum import watch as w
 from variorum.cli import cli
 from variorum.errors import VariorumError
+from variorum.feeds import entry_slug
 from variorum.fetch import Fetcher
 
 M = 60
@@ -468,8 +469,8 @@ def test_stored_page_can_be_extracted_again(site, db, fetcher, clock):
     w.add_watch(db, site.url("/p"), article="p", lang="en", now=clock.now())
     w.run_once(db, fetcher, clock)
     fid = db.execute("select id from fetches").fetchone()[0]
-    assert w.reextract(db, fid).text == text(A)
-    assert w.reextract(db, fid, selector="article p:not(.byline)").text == "\n\n".join(A)
+    assert webpage.reextract(db, fid).text == text(A)
+    assert webpage.reextract(db, fid, selector="article p:not(.byline)").text == "\n\n".join(A)
     row = db.execute("select charset, extractor, title, byline, published from fetches").fetchone()
     assert row[0] == "iso-8859-1"
     assert row[1].startswith("trafilatura ")
@@ -628,7 +629,7 @@ def test_not_a_feed(site, db, fetcher, clock):
     ],
 )
 def test_entry_slug(link, title, slug):
-    got = w.entry_slug(link, title)
+    got = entry_slug(link, title)
     assert got == slug
     assert len(got) <= 60
 
@@ -825,3 +826,25 @@ def test_undecodable_page_and_internal_errors_fail_one_watch(site, db, fetcher, 
     codes = [r[0] for r in db.execute("select error from checks order by id")]
     assert codes == ["decode", "ingest", None]
     assert db["versions"].count == 1
+
+
+def test_parse_feed_entries():
+    from variorum.feeds import Entry, parse_feed
+
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title> Example\n World </title>'
+        b"<item><title>One</title><link>/a/one?utm_source=rss&amp;id=1#c</link>"
+        b"<pubDate>Tue, 05 Mar 2024 06:00:00 +0100</pubDate></item>"
+        b"<item><title>Mail</title><link>mailto:desk@example.org</link></item>"
+        b"<item><title>No link</title></item>"
+        b"<item><link>https://other.example/two</link></item>"
+        b"</channel></rss>"
+    )
+    feed = parse_feed(body, url="https://news.example/feeds/world.xml")
+    assert feed.title == "Example World"
+    assert feed.entries == [
+        Entry(
+            "https://news.example/a/one?id=1", "One", dt.datetime(2024, 3, 5, 5, 0, tzinfo=dt.UTC)
+        ),
+        Entry("https://other.example/two", None, None),
+    ]

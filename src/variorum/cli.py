@@ -15,7 +15,7 @@ import click
 
 from variorum import fetch as fetch_mod
 from variorum import ingest as ingest_mod
-from variorum import report, store
+from variorum import report, store, webpage
 from variorum import watch as watch_mod
 from variorum.errors import VariorumError
 from variorum.languages import check_lang
@@ -116,7 +116,7 @@ def ingest(
         if fmt not in (None, "html"):
             raise VariorumError("a URL is fetched as HTML: --format does not apply")
         with _open(ctx) as db:
-            r = watch_mod.ingest_url(
+            r = webpage.ingest_url(
                 db,
                 source,
                 article=article,

@@ -24,29 +24,23 @@ failure backoff; their new entries become watches.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
 
-import feedparser
-import trafilatura
-from anyascii import anyascii
-from cssselect import GenericTranslator, SelectorError
 from sqlite_utils import Database
 
 from variorum import store
 from variorum.errors import VariorumError
-from variorum.fetch import Fetcher, FetchError, FetchResult, check_url, iso, page_text, utc_now
-from variorum.htmlextract import extract_html
-from variorum.ingest import IngestResult, check_slug, ingest_text
+from variorum.feeds import Feed, FeedError, entry_slug, parse_feed
+from variorum.fetch import Fetcher, FetchError, FetchResult, check_url, iso, utc_now
+from variorum.ingest import check_slug, ingest_text
 from variorum.languages import check_lang
 from variorum.model import Extracted
+from variorum.webpage import PageError, check_selector, fetch_page, record_fetch
 
 SCHEDULE: tuple[tuple[dt.timedelta | None, dt.timedelta], ...] = (
     (dt.timedelta(hours=6), dt.timedelta(minutes=15)),
@@ -109,16 +103,6 @@ def parse_time(value: str) -> dt.datetime:
 
 
 # --- adding and removing --------------------------------------------------------------------
-
-
-def check_selector(selector: str | None) -> str | None:
-    if selector is None:
-        return None
-    try:
-        GenericTranslator().css_to_xpath(selector)
-    except SelectorError as e:
-        raise WatchError(f"invalid CSS selector {selector!r}: {e}") from e
-    return selector
 
 
 def add_watch(
@@ -236,157 +220,6 @@ def _remove_watch(db: Database, watch_id: int, url: str) -> str:
     db.execute("delete from checks where watch = ?", [watch_id])
     db.execute("delete from watches where id = ?", [watch_id])
     return f"watch {watch_id} removed: {url}"
-
-
-# --- fetching a page and storing a version --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    """A fetched page and the article text extracted from it (None for a 304)."""
-
-    result: FetchResult
-    extracted: Extracted | None
-    selector: str | None
-
-
-class PageError(VariorumError):
-    """The page was fetched but holds no usable article text."""
-
-    def __init__(self, message: str, *, reason: str, result: FetchResult) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.result = result
-
-
-def fetch_page(
-    fetcher: Fetcher,
-    url: str,
-    *,
-    selector: str | None = None,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> Page:
-    """Fetch and extract. Raises FetchError, or PageError when there is no text."""
-    result = fetcher.fetch(url, etag=etag, last_modified=last_modified)
-    if result.not_modified:
-        return Page(result, None, selector)
-    try:
-        html = page_text(result.content, result.charset, result.final_url)
-    except VariorumError as e:
-        raise PageError(str(e), reason="decode", result=result) from e
-    try:
-        extracted = extract_html(html, url=result.final_url, selector=selector)
-    except VariorumError as e:
-        raise PageError(str(e), reason="extraction", result=result) from e
-    except Exception as e:  # noqa: BLE001 - a parser crash on one page must not stop the run
-        raise PageError(
-            f"extraction failed on {result.final_url}: {type(e).__name__}: {e}",
-            reason="extraction",
-            result=result,
-        ) from e
-    if not extracted.text.strip():
-        raise PageError(
-            f"no article text found on {result.final_url}"
-            + (f" with selector {selector!r}" if selector else ""),
-            reason="empty",
-            result=result,
-        )
-    return Page(result, extracted, selector)
-
-
-def record_fetch(db: Database, version_id: int, page: Page) -> int:
-    """Store how a version was fetched, with the body gzipped. Returns the fetch id."""
-    r, ex = page.result, page.extracted
-    return (
-        db["fetches"]
-        .insert(
-            {
-                "version": version_id,
-                "url": r.url,
-                "final_url": r.final_url,
-                "redirects": store.dumps(list(r.redirects)),
-                "fetched_at": r.fetched_at,
-                "http_status": r.status,
-                "content_type": r.content_type,
-                "charset": r.charset,
-                "etag": r.etag,
-                "last_modified": r.last_modified,
-                "bytes": len(r.content),
-                "content_sha256": r.sha256,
-                "extractor": (
-                    f"css {page.selector}"
-                    if page.selector
-                    else f"trafilatura {trafilatura.__version__}"
-                ),
-                "selector": page.selector,
-                "title": ex.title if ex else None,
-                "byline": ex.byline if ex else None,
-                "published": ex.date if ex else None,
-                "html_gzip": gzip.compress(r.content, mtime=0),
-            }
-        )
-        .last_pk
-    )
-
-
-def stored_html(db: Database, fetch_id: int) -> str:
-    """The page a version was extracted from, decoded as it was then."""
-    row = db.execute(
-        "select html_gzip, charset, final_url from fetches where id = ?", [fetch_id]
-    ).fetchone()
-    if row is None:
-        raise WatchError(f"no fetch with id {fetch_id}")
-    return page_text(gzip.decompress(row[0]), row[1], row[2])
-
-
-def reextract(db: Database, fetch_id: int, *, selector: str | None = None) -> Extracted:
-    """Run extraction again on a stored page (after an extractor upgrade, or with a selector)."""
-    url = db.execute("select final_url from fetches where id = ?", [fetch_id]).fetchone()
-    return extract_html(stored_html(db, fetch_id), url=url[0] if url else None, selector=selector)
-
-
-def ingest_url(
-    db: Database,
-    url: str,
-    *,
-    article: str,
-    lang: str | None = None,
-    label: str | None = None,
-    translation_of: str | None = None,
-    date: str | None = None,
-    source: str | None = None,
-    selector: str | None = None,
-    fetcher: Fetcher | None = None,
-) -> IngestResult:
-    """Fetch a page and ingest its article text as a version, with its fetch record.
-
-    ``date`` defaults to the fetch time (when this version was seen); the page's own
-    publication date is kept in ``fetches.published``.
-    """
-    check_slug(article)
-    check_selector(selector)
-    own = fetcher is None
-    fetcher = fetcher or Fetcher()
-    try:
-        page = fetch_page(fetcher, url, selector=selector)
-    finally:
-        if own:
-            fetcher.close()
-    assert page.extracted is not None  # no conditional request was made
-    return ingest_text(
-        db,
-        page.extracted.text,
-        article=article,
-        lang=lang,
-        label=label,
-        translation_of=translation_of,
-        date=date or page.result.fetched_at,
-        source=source or page.result.final_url,
-        fmt="html",
-        title=page.extracted.title,
-        after_write=lambda d, vid: record_fetch(d, vid, page),
-    )
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -672,46 +505,12 @@ def _record(
 # --- feeds ----------------------------------------------------------------------------------
 
 
-def slugify(text: str, max_len: int = 60) -> str:
-    """A slug valid for ``check_slug``: ASCII transliteration, lowercase, '-' for the rest."""
-    s = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
-    if len(s) > max_len:
-        cut = s[:max_len]
-        s = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    return s
-
-
-_PAGE_EXT = re.compile(r"\.(s?html?|php\d?|aspx?|jsp|cfm)$", re.I)
-_NAMELESS = frozenset({"index", "default", "article", "story", "news", "amp"})
-
-
-def entry_slug(link: str, title: str | None) -> str:
-    """The slug for a feed entry: the last meaningful segment of its URL path
-    (``/world/2024/03/aliyev-talks-stall.html`` -> ``aliyev-talks-stall``), else its title."""
-    segments = [_PAGE_EXT.sub("", s) for s in urlsplit(link).path.split("/") if s]
-    for seg in reversed(segments):
-        candidate = slugify(seg)
-        # ids and dates ("12345", "2024") name nothing; a word of 3+ letters does
-        if candidate not in _NAMELESS and re.search(r"[a-z]{3}", candidate):
-            return candidate
-    return slugify(title or "") or "article"
-
-
 def unique_slug(db: Database, base: str) -> str:
     slug, n = base, 1
     while db.execute("select 1 from articles where slug = ?", [slug]).fetchone():
         n += 1
         slug = f"{base}-{n}"
     return slug
-
-
-def _entry_time(entry: Any, now: dt.datetime) -> dt.datetime:
-    for key in ("published_parsed", "updated_parsed"):
-        st = entry.get(key)
-        if st:
-            when = dt.datetime(*st[:6], tzinfo=dt.UTC)
-            return min(when, now)
-    return now
 
 
 def poll_feed(
@@ -725,13 +524,20 @@ def poll_feed(
     f = rows[0]
     base = {"feed": feed_id, "checked_at": iso(now), "url": f["url"]}
     interval = dt.timedelta(seconds=f["interval_seconds"] or FEED_INTERVAL.total_seconds())
+    r = None
     try:
         r = fetcher.fetch(f["url"], etag=f["etag"], last_modified=f["last_modified"], accept=None)
-        parsed = None if r.not_modified else _parse_feed(r)
+        parsed = (
+            None
+            if r.not_modified
+            else parse_feed(
+                r.content, url=r.final_url, content_type=r.content_type, charset=r.charset
+            )
+        )
     except FetchError as e:
         return _feed_failed(db, f, base, now, interval, str(e), e.reason, e.status, e.retry_after)
-    except PageError as e:
-        return _feed_failed(db, f, base, now, interval, str(e), e.reason, e.result.status, None)
+    except FeedError as e:
+        return _feed_failed(db, f, base, now, interval, str(e), "not-a-feed", r and r.status, None)
     check = {**base, "final_url": r.final_url, "http_status": r.status, "attempts": r.attempts}
     check.update(_sizes(r))
     update: dict[str, Any] = {
@@ -741,63 +547,26 @@ def poll_feed(
         "consecutive_failures": 0,
         "next_due": iso(now + interval),
     }
-    if parsed is None:
-        check["outcome"] = update["last_outcome"] = "not-modified"
-        new: list[str] = []
-    else:
-        with store.write_transaction(db):
-            new = _add_entries(db, f, parsed, r.final_url, now)
-            check["outcome"] = update["last_outcome"] = "new-entries" if new else "unchanged"
-            if new:
-                check["reason"] = f"{len(new)} new: " + ", ".join(new)
-            update.update(
-                etag=r.etag,
-                last_modified=r.last_modified,
-                title=_text(parsed.feed.get("title")) or f["title"],
-            )
-            return _feed_write(db, f, check, update, len(new))
     with store.write_transaction(db):
-        return _feed_write(db, f, check, update, 0)
+        if parsed is None:
+            check["outcome"] = update["last_outcome"] = "not-modified"
+            return _feed_write(db, f, check, update, 0)
+        new = _add_entries(db, f, parsed, now)
+        check["outcome"] = update["last_outcome"] = "new-entries" if new else "unchanged"
+        if new:
+            check["reason"] = f"{len(new)} new: " + ", ".join(new)
+        update.update(etag=r.etag, last_modified=r.last_modified, title=parsed.title or f["title"])
+        return _feed_write(db, f, check, update, len(new))
 
 
-def _parse_feed(r: FetchResult) -> Any:
-    parsed = feedparser.parse(
-        r.content,
-        response_headers={
-            "content-location": r.final_url,
-            "content-type": (r.content_type or "application/xml")
-            + (f"; charset={r.charset}" if r.charset else ""),
-        },
-    )
-    if not parsed.get("version") and not parsed.entries:
-        raise PageError(f"{r.final_url} is not an RSS or Atom feed", reason="not-a-feed", result=r)
-    return parsed
-
-
-def _text(value: Any) -> str | None:
-    if not value:
-        return None
-    return " ".join(str(value).split()) or None
-
-
-def _add_entries(
-    db: Database, f: dict[str, Any], parsed: Any, base_url: str, now: dt.datetime
-) -> list[str]:
+def _add_entries(db: Database, f: dict[str, Any], feed: Feed, now: dt.datetime) -> list[str]:
     added: list[str] = []
-    for entry in parsed.entries:
-        link = entry.get("link")
-        if not link:
+    for entry in feed.entries:
+        if db.execute("select 1 from watches where url = ?", [entry.url]).fetchone():
             continue
-        try:
-            url = check_url(urljoin(base_url, link))
-        except FetchError:
-            continue  # mailto:, relative junk: not a page to watch
-        if db.execute("select 1 from watches where url = ?", [url]).fetchone():
-            continue
-        slug = unique_slug(db, entry_slug(url, _text(entry.get("title"))))
-        _insert_watch(
-            db, url, slug, f["lang"], f["selector"], f["id"], _entry_time(entry, now), now
-        )
+        slug = unique_slug(db, entry_slug(entry.url, entry.title))
+        since = min(entry.published, now) if entry.published else now
+        _insert_watch(db, entry.url, slug, f["lang"], f["selector"], f["id"], since, now)
         added.append(slug)
     return added
 
