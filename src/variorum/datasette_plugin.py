@@ -162,13 +162,20 @@ def _rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def summary_parts(counts: dict[str, Any]) -> list[tuple[str, str, int]]:
+# Across languages, a sentence only in the source was omitted by the translation.
+TRANSLATION_WORDS = {"removed": "omitted", "added": "extra"}
+
+
+def summary_parts(counts: dict[str, Any], relation: str = "revision") -> list[tuple[str, str, int]]:
     """(css kind, words, count) for every non-zero count of a comparison."""
     out = []
     for col, one, many in COUNTS:
         n = counts.get(col) or 0
         if n:
-            out.append((col, one if n == 1 else many, n))
+            words = one if n == 1 else many
+            if relation == "translation":
+                words = TRANSLATION_WORDS.get(col, words)
+            out.append((col, words, n))
     return out
 
 
@@ -247,7 +254,7 @@ async def index_page(datasette: Any, request: Any) -> Response:
         a["href"] = article_href(datasette, a["slug"])
         for s in a["steps"]:
             s["href"] = compare_href(datasette, a["slug"], s["from_label"], s["to_label"])
-            s["parts"] = summary_parts(s)
+            s["parts"] = summary_parts(s, s["relation"])
     return await _render(
         datasette,
         request,
@@ -307,6 +314,7 @@ class Edge:
     path: str = ""
     lx: float = 0.0
     ly: float = 0.0
+    anchor: str = "middle"
 
 
 @dataclass
@@ -339,7 +347,7 @@ def timeline(datasette: Any, art: dict[str, Any]) -> Timeline:
             langs.append(v["lang"])
     order = sorted(versions, key=lambda v: (v["date"] or "", v["seq"]))
     col = {v["id"]: i for i, v in enumerate(order)}
-    left, top, dx, dy = 70, 34, 120, 78
+    left, top, dx, dy = 80, 40, 150, 80
     nodes: dict[int, Node] = {}
     for v in versions:
         nodes[v["id"]] = Node(
@@ -370,21 +378,23 @@ def timeline(datasette: Any, art: dict[str, Any]) -> Timeline:
                 _edge_text(step) if step else "not compared",
                 f"{a.label} → {b.label} ({relation}): "
                 + (
-                    ", ".join(f"{n} {w}" for _, w, n in summary_parts(step)) or "no changes"
+                    ", ".join(f"{n} {w}" for _, w, n in summary_parts(step, relation))
+                    or "no changes"
                     if step
                     else "not compared yet"
                 ),
             )
             if a.y == b.y:
                 e.path = f"M{a.x:.0f},{a.y:.0f} L{b.x:.0f},{b.y:.0f}"
-                e.lx, e.ly = (a.x + b.x) / 2, a.y - 12
+                e.lx, e.ly, e.anchor = (a.x + b.x) / 2, a.y - 12, "middle"
             else:
-                # An elbow: down from the source, then across to the translation.
+                # An S-curve leaving the source sideways, so it never crosses its label.
+                mid = (a.x + b.x) / 2
                 e.path = (
-                    f"M{a.x:.0f},{a.y:.0f} C{a.x:.0f},{b.y:.0f} {a.x:.0f},{b.y:.0f} "
+                    f"M{a.x:.0f},{a.y:.0f} C{mid:.0f},{a.y:.0f} {mid:.0f},{b.y:.0f} "
                     f"{b.x:.0f},{b.y:.0f}"
                 )
-                e.lx, e.ly = (a.x + b.x) / 2 + 6, b.y - 12
+                e.lx, e.ly, e.anchor = b.x - 14, b.y - 9, "end"
             edges.append(e)
     width = left + max(len(order) - 1, 0) * dx + 90
     height = top + max(len(langs) - 1, 0) * dy + 46
@@ -407,7 +417,7 @@ async def article_page(datasette: Any, request: Any) -> Response:
     art["database"] = db.name
     for s in art["steps"]:
         s["href"] = compare_href(datasette, slug, s["from_label"], s["to_label"])
-        s["parts"] = summary_parts(s)
+        s["parts"] = summary_parts(s, s["relation"])
     for v in art["versions"]:
         v["href"] = datasette.urls.row(db.name, "versions", str(v["id"]))
     return await _render(
@@ -778,12 +788,14 @@ def build_rows(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[st
         n = render_side(new, g.new, "new", diff, [*data["new_issues"], *_figure_spans(g, "new")])
         return o, n
 
+    translation = data["relation"] == "translation"
     for i, g in enumerate(plain):
         o, n = sides(g)
+        label = KIND_LABELS.get(g.kind, g.kind)
         row = {
             "anchor": f"g{g.index}",
             "kind": g.kind,
-            "label": KIND_LABELS.get(g.kind, g.kind),
+            "label": TRANSLATION_WORDS.get(g.kind, label) if translation else label,
             "also_wording": g.also_wording,
             "old": o,
             "new": n,
@@ -896,7 +908,7 @@ async def compare_page(datasette: Any, request: Any) -> Response:
         context.update(
             rows=rows,
             figure_list=figure_list,
-            parts=summary_parts(data["counts"]),
+            parts=summary_parts(data["counts"], data["relation"]),
             swap_href=compare_href(datasette, slug, b["label"], a["label"]),
             changes_href=datasette.urls.table(db.name, "sentence_changes")
             + "?"
