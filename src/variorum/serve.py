@@ -23,6 +23,8 @@ PACKAGED_METADATA = HERE / "static" / "metadata.yml"
 # Whatever the file is called, it is served under this name, the one metadata.yml
 # and its links use.
 DB_NAME = "variorum"
+# How long to wait for readers of the write-ahead log before serving live instead.
+CHECKPOINT_TIMEOUT = 2.0
 
 
 def metadata_path() -> Path | None:
@@ -53,7 +55,7 @@ def checkpoint(db_path: str | Path) -> bool:
     if not wal.exists() or wal.stat().st_size == 0:
         return True
     try:
-        conn = sqlite3.connect(str(db_path), timeout=10)
+        conn = sqlite3.connect(str(db_path), timeout=CHECKPOINT_TIMEOUT)
         try:
             busy, _, _ = conn.execute("pragma wal_checkpoint(TRUNCATE)").fetchone()
         finally:
