@@ -75,6 +75,10 @@ V2_SENTENCES = [
 DE_GROUPS = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4,)), ((5,), ())]
 DE_GROUPS.append(((6,), (5,)))
 
+RTL = "rtl-test"
+RTL_EN = "Azerbaijan launched an offensive in September.\n\nSome 30,000 people died.\n"
+RTL_AR = "شنت أذربيجان هجوما في سبتمبر.\n\nقتل نحو 30,000 شخص.\n"
+
 XSS = "xss-test"
 XSS_TITLE = '<b>bold</b> "title" <script>alert(1)</script>'
 XSS_IMG = 'A "quoted" <img src=x onerror=alert(1)> and 5 images.'
@@ -183,7 +187,10 @@ def reference_compare(
     return out
 
 
-SCRIPTS: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {"de": DE_GROUPS}
+SCRIPTS: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {
+    "de": DE_GROUPS,
+    "ar": [((0,), (0,)), ((1,), (1,))],
+}
 
 
 @contextmanager
@@ -212,6 +219,8 @@ def build_db(path: Path, *, reference: bool = True) -> Path:
             translation_of="v2",
             date="2023-10-03",
         )
+        ingest.ingest_text(db, RTL_EN, article=RTL, lang="en", label="v1")
+        ingest.ingest_text(db, RTL_AR, article=RTL, lang="ar", label="ar-1", translation_of="v1")
         ingest.ingest_text(db, XSS_V1, article=XSS, lang="en", label="v1", title=XSS_TITLE)
         ingest.ingest_text(db, XSS_V2, article=XSS, lang="en", label="v2")
     db.close()
@@ -340,6 +349,7 @@ def test_index_lists_articles_and_steps(ds):
     assert steps == [
         (html.unescape(compare_url(MINI, "v1", "v2").replace("&", "&amp;")), "v1 → v2"),
         ("/-/variorum/compare?article=karabakh-mini&from=v2&to=de-1", "v2 → de-1"),
+        ("/-/variorum/compare?article=rtl-test&from=v1&to=ar-1", "v1 → ar-1"),
         ("/-/variorum/compare?article=xss-test&from=v1&to=v2", "v1 → v2"),
     ]
     counts = [t for _, t in page.elements("span", "count")]
@@ -435,6 +445,13 @@ def test_translation_compare_shows_mismatch_and_omission(ds):
     assert len(removed) == 1
     assert page.by_id[removed[0]].count("omitted") == 1
     assert page.by_id["old-5"] == "6Officials in Baku declined to comment."
+
+
+def test_right_to_left_text_is_marked(ds):
+    page = parse(get(ds, compare_url(RTL, "v1", "ar-1")).text)
+    cells = [(a["class"], a["lang"], a["dir"]) for a, _ in page.elements("td") if "lang" in a]
+    assert cells == [("old", "en", "ltr"), ("new", "ar", "rtl")] * 2
+    assert page.by_id["new-1"] == "2قتل نحو 30,000 شخص."
 
 
 def test_unstored_pair_is_computed_without_writing(ds, db_file):
@@ -720,7 +737,7 @@ def test_wal_is_checkpointed_before_serving_immutably(tmp_path):
     ds = serve.make_datasette(path)
     assert ds.databases["variorum"].is_mutable is False
     rows = get(ds, "/variorum/articles.json?_shape=array").json()
-    assert [r["slug"] for r in rows] == [MINI, "late", XSS]
+    assert [r["slug"] for r in rows] == [MINI, "late", RTL, XSS]
 
 
 def test_metadata_is_found_and_packaged():
@@ -802,7 +819,7 @@ def test_busy_wal_is_served_live_and_read_only(tmp_path, monkeypatch):
         ds = serve.make_datasette(path)
         assert ds.databases["variorum"].is_mutable is True
         rows = get(ds, "/variorum/articles.json?_shape=array").json()
-        assert [r["slug"] for r in rows] == [MINI, "late", XSS]
+        assert [r["slug"] for r in rows] == [MINI, "late", RTL, XSS]
     finally:
         reader.execute("rollback")
         reader.close()

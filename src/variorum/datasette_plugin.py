@@ -162,6 +162,9 @@ def _rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+# Languages written right to left, so that their sentences are laid out properly.
+RTL = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv"}
+
 # Across languages, a sentence only in the source was omitted by the translation.
 TRANSLATION_WORDS = {"removed": "omitted", "added": "extra"}
 
@@ -628,6 +631,8 @@ def compare_data(
             known = ", ".join(v["label"] for v in versions)
             raise NotFound(f"article {slug!r} has no version {lab!r} (it has: {known})")
     a, b = by_label[from_label], by_label[to_label]
+    for v in (a, b):
+        v["dir"] = "rtl" if v["lang"] in RTL else "ltr"
     data["a"], data["b"] = a, b
     if a["id"] == b["id"]:
         data["same_version"] = True
@@ -809,6 +814,7 @@ def build_rows(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[st
             figure_list.append(
                 {
                     **f,
+                    "context_version": data["b"] if n else data["a"],
                     "anchor": row["anchor"],
                     "old_value_text": _fmt_value(f["old_value"]),
                     "new_value_text": _fmt_value(f["new_value"]),
@@ -870,6 +876,7 @@ def build_rows(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[st
                     "new_value_text": _fmt_value(f["new_value"]),
                     "context": n or o,
                     "context_side": "new" if n else "old",
+                    "context_version": data["b"] if n else data["a"],
                     "also_wording": g.also_wording,
                 }
             )
