@@ -713,6 +713,9 @@ def render_side(
     """HTML of each sentence of one side of a group: diff insertions or deletions and
     highlighted figures, every character escaped."""
     texts = [sentences[p]["text"] for p in positions]
+    pos_set = set(positions)
+    if not diff and not any(s.position in pos_set for s in spans):
+        return [(p, Markup(html.escape(t))) for p, t in zip(positions, texts, strict=True)]
     joined = " ".join(texts)
     diff_tag: list[str | None] = [None] * len(joined)
     if diff:
