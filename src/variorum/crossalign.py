@@ -221,10 +221,24 @@ def _key_weight(key: str, df: int, n: int) -> float:
 
 
 def _features(
-    src: Sequence[Sentence], tgt: Sequence[Sentence]
+    src: Sequence[Sentence],
+    tgt: Sequence[Sentence],
+    lexicon: dict[tuple[str, str], float] | None = None,
 ) -> tuple[_Side, _Side, dict[str, float]]:
     raw_src = [_sentence_keys(s) for s in src]
     raw_tgt = [_sentence_keys(s) for s in tgt]
+    if lexicon:
+        by_src: dict[str, list[str]] = {}
+        by_tgt: dict[str, list[str]] = {}
+        for x, y in lexicon:
+            by_src.setdefault(x, []).append(f"l:{x}|{y}#1")
+            by_tgt.setdefault(y, []).append(f"l:{x}|{y}#1")
+        for keys, words in raw_src:
+            for w in set(words):
+                keys.extend(by_src.get(w, ()))
+        for keys, words in raw_tgt:
+            for w in set(words):
+                keys.extend(by_tgt.get(w, ()))
     df: Counter[str] = Counter()
     for keys, _ in raw_src + raw_tgt:
         df.update({k.rsplit("#", 1)[0] for k in keys})
@@ -232,6 +246,11 @@ def _features(
     src_keys = {k for keys, _ in raw_src for k in keys}
     tgt_keys = {k for keys, _ in raw_tgt for k in keys}
     weights = {k: _key_weight(k, df[k.rsplit("#", 1)[0]], n) for k in src_keys & tgt_keys}
+    if lexicon:
+        for (x, y), assoc in lexicon.items():
+            k = f"l:{x}|{y}#1"
+            if k in weights:
+                weights[k] = _LEXICON * assoc
 
     def side(sents: Sequence[Sentence], raw: list[tuple[list[str], list[str]]]) -> _Side:
         lengths = [float(max(1, sum(1 for c in s.text if not c.isspace()))) for s in sents]
@@ -258,7 +277,16 @@ _BEADS: dict[tuple[int, int], float] = {
     (1, 3): -math.log(0.004),
 }
 _S2 = 6.8  # Gale & Church's variance per character
-_LEX = 1.0  # weight of shared anchors
+_LEX = 0.6  # bonus per unit of shared anchor weight
+_DICE = 4.0  # cost of a sentence with no anchor in common with its partner
+_DICE_SMOOTH = 2.0  # keeps a single weak shared anchor from making a short pair "similar"
+_PARA = 0.5  # bonus for beads starting a paragraph on both sides, malus for one side only
+_LEXICON = 1.0  # weight of learned word pairs (0 disables the second pass)
+_LEX_MIN = 2  # a learned pair must co-occur in this many beads
+_LEX_DICE = 0.5
+
+
+_SQRT_HALF = math.sqrt(0.5)
 
 
 def _neg_log_tail(z: float) -> float:
@@ -269,66 +297,68 @@ def _neg_log_tail(z: float) -> float:
     return z * z / 2 + math.log(z * math.sqrt(math.pi / 2))
 
 
+_GroupFeat = tuple[float, frozenset[str], float]  # length, anchor keys, their total weight
+
+
 class _Costs:
     def __init__(
         self,
-        src: Sequence[Sentence],
-        tgt: Sequence[Sentence],
         a: _Side,
         b: _Side,
         weights: dict[str, float],
-        scorer: Scorer | None,
-        scorer_weight: float,
+        scorer: tuple[Scorer, Sequence[Sentence], Sequence[Sentence], float] | None = None,
     ) -> None:
-        self.src, self.tgt = src, tgt
         self.a, self.b, self.w = a, b, weights
         total_a, total_b = sum(a.lengths), sum(b.lengths)
         self.ratio = total_b / total_a if total_a and total_b else 1.0
         self.scorer = scorer
-        self.scorer_weight = scorer_weight
-        self._ga: dict[tuple[int, int], tuple[float, frozenset[str]]] = {}
-        self._gb: dict[tuple[int, int], tuple[float, frozenset[str]]] = {}
+        self.paragraphs = any(a.starts_para[1:]) or any(b.starts_para[1:])
+        self.ga = self._groups(a)
+        self.gb = self._groups(b)
 
-    @staticmethod
-    def _group(
-        side: _Side, cache: dict[tuple[int, int], tuple[float, frozenset[str]]], i: int, n: int
-    ) -> tuple[float, frozenset[str]]:
-        g = cache.get((i, n))
-        if g is None:
-            if n == 1:
-                g = (side.lengths[i], side.keys[i])
-            else:
-                g = (
-                    sum(side.lengths[i : i + n]),
-                    frozenset().union(*side.keys[i : i + n]),
-                )
-            cache[(i, n)] = g
-        return g
+    def _groups(self, side: _Side) -> list[list[_GroupFeat]]:
+        """Features of every run of 1, 2 and 3 sentences, indexed [size][start]."""
+        w = self.w
+        out: list[list[_GroupFeat]] = [[]]
+        n = len(side.lengths)
+        for size in (1, 2, 3):
+            row = []
+            for i in range(max(0, n - size + 1)):
+                keys = side.keys[i] if size == 1 else frozenset().union(*side.keys[i : i + size])
+                row.append((sum(side.lengths[i : i + size]), keys, sum(w[k] for k in keys)))
+            out.append(row)
+        return out
 
     def cost(self, i: int, na: int, j: int, nb: int) -> tuple[float, float]:
         """Cost of the bead src[i:i+na] x tgt[j:j+nb], and the anchor weight it collects."""
         prior = _BEADS[(na, nb)]
         if na == 0 or nb == 0:
             return prior, 0.0
-        la, ka = self._group(self.a, self._ga, i, na)
-        lb, kb = self._group(self.b, self._gb, j, nb)
-        mean = (la * self.ratio + lb) / 2
-        z = abs(lb - la * self.ratio) / math.sqrt(_S2 * mean)
-        cost = prior + _neg_log_tail(z)
+        la, ka, ta = self.ga[na][i]
+        lb, kb, tb = self.gb[nb][j]
+        la *= self.ratio
+        z = abs(lb - la) / math.sqrt(_S2 * (la + lb) / 2)
+        p = math.erfc(z * _SQRT_HALF)
+        cost = prior + (-math.log(p) if p > 1e-300 else _neg_log_tail(z))
         shared = ka & kb
-        anchor = sum(self.w[k] for k in shared) if shared else 0.0
-        cost -= _LEX * anchor
+        anchor = sum(map(self.w.__getitem__, shared)) if shared else 0.0
+        # Dissimilarity grows with the bead's size, so that merging a sentence
+        # without anchors of its own into a bead does not pay (as in Vecalign).
+        dice = 2 * anchor / (ta + tb + _DICE_SMOOTH)
+        cost += _DICE * (1 - dice) * (na + nb) / 2 - _LEX * anchor
         if self.scorer is not None:
-            sim = self.scorer(tuple(self.src[i : i + na]), tuple(self.tgt[j : j + nb]))
-            cost -= self.scorer_weight * (sim - 0.5) * 2
-        # Paragraph breaks are soft anchors.
-        pa, pb = self.a.starts_para, self.b.starts_para
-        if pa[i] and pb[j]:
-            cost -= 0.5
-        elif pa[i] != pb[j]:
-            cost += 0.5
-        if any(pa[i + 1 : i + na]) != any(pb[j + 1 : j + nb]):
-            cost += 1.0
+            scorer, src, tgt, weight = self.scorer
+            sim = scorer(tuple(src[i : i + na]), tuple(tgt[j : j + nb]))
+            cost -= weight * (2 * min(1.0, max(0.0, sim)) - 1)
+        if self.paragraphs:
+            # Paragraph breaks are soft anchors.
+            pa, pb = self.a.starts_para, self.b.starts_para
+            if pa[i] and pb[j]:
+                cost -= _PARA
+            elif pa[i] != pb[j]:
+                cost += _PARA
+            if any(pa[i + 1 : i + na]) != any(pb[j + 1 : j + nb]):
+                cost += 2 * _PARA
         return cost, anchor
 
 
@@ -399,20 +429,23 @@ def _band_from_path(
         hi[ci] = max(hi[ci], cj)
     lo = [max(0, x - width) for x in lo]
     hi = [min(m, x + width) for x in hi]
-    # Spread the band over neighbouring rows so that every move stays inside it.
-    lo2 = [min(lo[max(0, i - width) : i + width + 1]) for i in range(n + 1)]
-    hi2 = [max(hi[max(0, i - width) : i + width + 1]) for i in range(n + 1)]
-    return lo2, hi2
+    # Keep the band's edges monotone so that it has no holes.
+    for i in range(n - 1, -1, -1):
+        lo[i] = min(lo[i], lo[i + 1])
+    for i in range(1, n + 1):
+        hi[i] = max(hi[i], hi[i - 1])
+    return lo, hi
 
 
-def _coarsen(sents: Sequence[Sentence]) -> list[Sentence]:
-    out = []
-    for k in range(0, len(sents), 2):
-        pair = sents[k : k + 2]
-        text = " ".join(s.text for s in pair)
-        figs = tuple(f for s in pair for f in s.figures)
-        out.append(Sentence(k // 2, pair[0].paragraph, text, "", "", figs))
-    return out
+def _coarsen(side: _Side) -> _Side:
+    """Merge consecutive sentences in pairs (for the coarse pass of a long text)."""
+    r = range(0, len(side.lengths), 2)
+    return _Side(
+        [sum(side.lengths[k : k + 2]) for k in r],
+        [frozenset().union(*side.keys[k : k + 2]) for k in r],
+        [frozenset().union(*side.words[k : k + 2]) for k in r],
+        [any(side.starts_para[k : k + 2]) for k in r],
+    )
 
 
 def _expand(path: list[tuple[int, int]], n: int, m: int) -> list[tuple[int, int]]:
@@ -427,24 +460,46 @@ def _expand(path: list[tuple[int, int]], n: int, m: int) -> list[tuple[int, int]
 
 
 _SMALL = 90  # full DP up to this many sentences a side
-_WIDTH = 12  # band half-width around a coarse path, in sentences
+_WIDTH = 8  # band half-width around a coarse path, in sentences
+_WIDTH2 = 5  # band half-width of the second pass around the first path
 
 
-def _align_path(
-    src: Sequence[Sentence],
-    tgt: Sequence[Sentence],
-    scorer: Scorer | None,
-    scorer_weight: float,
-) -> tuple[list[tuple[int, int]], _Costs]:
-    n, m = len(src), len(tgt)
-    a, b, weights = _features(src, tgt)
-    costs = _Costs(src, tgt, a, b, weights, scorer, scorer_weight)
+def _learn_lexicon(
+    path: list[tuple[int, int]], a: _Side, b: _Side
+) -> dict[tuple[str, str], float]:
+    """Word pairs that co-occur in the 1-1 beads of a first alignment far more than chance.
+
+    Dice coefficient over beads (as in hunalign's dictionary bootstrap); the pairs
+    come from the two texts only, so nothing is language-specific.
+    """
+    pairs: Counter[tuple[str, str]] = Counter()
+    cx: Counter[str] = Counter()
+    cy: Counter[str] = Counter()
+    i = j = 0
+    for na, nb in path:
+        if na == 1 and nb == 1:
+            wx, wy = a.words[i], b.words[j]
+            cx.update(wx)
+            cy.update(wy)
+            pairs.update((x, y) for x in wx for y in wy)
+        i, j = i + na, j + nb
+    lex = {}
+    for (x, y), c in pairs.items():
+        if c < _LEX_MIN:
+            continue
+        dice = 2 * c / (cx[x] + cy[y])
+        if dice >= _LEX_DICE:
+            lex[(x, y)] = dice
+    return lex
+
+
+def _path(costs: _Costs, n: int, m: int) -> list[tuple[int, int]]:
+    """Best path: full DP for short texts, coarse-to-fine for long ones."""
     if max(n, m) <= _SMALL:
-        lo, hi = _full_band(n, m)
-    else:
-        coarse, _ = _align_path(_coarsen(src), _coarsen(tgt), None, 0.0)
-        lo, hi = _band_from_path(_expand(coarse, n, m), n, m, _WIDTH)
-    return _dp(costs, n, m, lo, hi), costs
+        return _dp(costs, n, m, *_full_band(n, m))
+    ca, cb = _coarsen(costs.a), _coarsen(costs.b)
+    coarse = _path(_Costs(ca, cb, costs.w), len(ca.lengths), len(cb.lengths))
+    return _dp(costs, n, m, *_band_from_path(_expand(coarse, n, m), n, m, _WIDTH))
 
 
 def align_translation(
@@ -469,7 +524,18 @@ def align_translation(
     if scorer is not None and hasattr(scorer, "prime"):
         scorer.prime(src)
         scorer.prime(tgt)
-    path, costs = _align_path(src, tgt, scorer, scorer_weight)
+    n, m = len(src), len(tgt)
+    bound = (scorer, src, tgt, scorer_weight) if scorer is not None else None
+    costs = _Costs(*_features(src, tgt), bound)
+    path = _path(costs, n, m)
+    if _LEXICON:
+        # Second pass with word pairs learned from the first, near the first path.
+        lexicon = _learn_lexicon(path, costs.a, costs.b)
+        costs = _Costs(*_features(src, tgt, lexicon), bound)
+        if max(n, m) <= _SMALL:
+            path = _dp(costs, n, m, *_full_band(n, m))
+        else:
+            path = _dp(costs, n, m, *_band_from_path(path, n, m, _WIDTH2))
     groups = []
     i = j = 0
     for na, nb in path:
