@@ -152,6 +152,8 @@ _PUNCT = {
     "؟": "?",
     "؛": ";",
 }
+_VOWELS = re.compile(r"[aeiouyhw]+")
+_IDF_MIN_N = 250
 _PREFIX = 4  # Simard et al. (1992): words sharing their first four letters are cognates
 
 
@@ -161,6 +163,7 @@ class _Side:
     keys: list[frozenset[str]]
     words: list[frozenset[str]]
     starts_para: list[bool]
+    totals: list[float]  # total anchor weight of each sentence
 
 
 def _figure_weight(value: float) -> float:
@@ -174,7 +177,7 @@ def _figure_weight(value: float) -> float:
     return 3.0
 
 
-def _sentence_keys(s: Sentence) -> tuple[list[str], list[str]]:
+def _sentence_keys(s: Sentence, skeletons: bool = False) -> tuple[list[str], list[str]]:
     """Anchor keys (figures, cognate prefixes, punctuation) and plain words of a sentence."""
     keys: list[str] = []
     seen: Counter[str] = Counter()
@@ -196,6 +199,12 @@ def _sentence_keys(s: Sentence) -> tuple[list[str], list[str]]:
     for w in words:
         if len(w) >= _PREFIX:
             add("w:" + w[:_PREFIX])
+        if skeletons:
+            # Transliterated Arabic has no short vowels and Cyrillic transliterations
+            # vary (Aliev/Aliyev): compare consonants only.
+            sk = _VOWELS.sub("", w)
+            if len(sk) >= 3:
+                add("k:" + sk[:5])
     for ch in text:
         p = _PUNCT.get(ch)
         if p:
@@ -205,9 +214,24 @@ def _sentence_keys(s: Sentence) -> tuple[list[str], list[str]]:
     return keys, words
 
 
+def _is_latin(sents: Sequence[Sentence]) -> bool:
+    """Whether most letters of a text are Latin (so its words need no transliteration)."""
+    latin = other = 0
+    for s in sents:
+        for ch in s.text:
+            if ch.isalpha():
+                if ch < "\u0250":
+                    latin += 1
+                else:
+                    other += 1
+    return latin >= other
+
+
 def _key_weight(key: str, df: int, n: int) -> float:
     kind = key[0]
-    idf = math.log((n + 1) / df)
+    # A short text is scored as if it were long: one name shared by one sentence
+    # a side is as good evidence in ten sentences as in a thousand.
+    idf = math.log(max(n + 1, _IDF_MIN_N) / df)
     if kind == "f":
         body = key[2 : key.rindex("#")]
         try:
@@ -225,8 +249,9 @@ def _features(
     tgt: Sequence[Sentence],
     lexicon: dict[tuple[str, str], float] | None = None,
 ) -> tuple[_Side, _Side, dict[str, float]]:
-    raw_src = [_sentence_keys(s) for s in src]
-    raw_tgt = [_sentence_keys(s) for s in tgt]
+    skeletons = not _is_latin(src) or not _is_latin(tgt)
+    raw_src = [_sentence_keys(s, skeletons) for s in src]
+    raw_tgt = [_sentence_keys(s, skeletons) for s in tgt]
     if lexicon:
         by_src: dict[str, list[str]] = {}
         by_tgt: dict[str, list[str]] = {}
@@ -257,7 +282,8 @@ def _features(
         keys = [frozenset(k for k in ks if k in weights) for ks, _ in raw]
         words = [frozenset(w) for _, w in raw]
         starts = [i == 0 or sents[i].paragraph != sents[i - 1].paragraph for i in range(len(sents))]
-        return _Side(lengths, keys, words, starts)
+        totals = [sum(weights[k] for k in ks) for ks in keys]
+        return _Side(lengths, keys, words, starts, totals)
 
     return side(src, raw_src), side(tgt, raw_tgt), weights
 
@@ -329,6 +355,18 @@ class _Costs:
             out.append(row)
         return out
 
+    def _uncovered(self, side: _Side, i: int, n: int, other: frozenset[str]) -> float:
+        out = 0.0
+        w = self.w
+        for k in range(i, i + n):
+            keys = side.keys[k]
+            shared = keys & other
+            if shared:
+                out += 1 - sum(map(w.__getitem__, shared)) / (side.totals[k] + _DICE_SMOOTH)
+            else:
+                out += 1
+        return out
+
     def cost(self, i: int, na: int, j: int, nb: int) -> tuple[float, float]:
         """Cost of the bead src[i:i+na] x tgt[j:j+nb], and the anchor weight it collects."""
         prior = _BEADS[(na, nb)]
@@ -342,10 +380,14 @@ class _Costs:
         cost = prior + (-math.log(p) if p > 1e-300 else _neg_log_tail(z))
         shared = ka & kb
         anchor = sum(map(self.w.__getitem__, shared)) if shared else 0.0
-        # Dissimilarity grows with the bead's size, so that merging a sentence
-        # without anchors of its own into a bead does not pay (as in Vecalign).
-        dice = 2 * anchor / (ta + tb + _DICE_SMOOTH)
-        cost += _DICE * (1 - dice) * (na + nb) / 2 - _LEX * anchor
+        # Every sentence pays for the part of its anchors that finds no partner
+        # on the other side, so that merging a sentence that shares nothing with
+        # the bead does not pay (the bead's size scales its cost, as in Vecalign).
+        if na == 1 and nb == 1:
+            uncovered = 2 - anchor / (ta + _DICE_SMOOTH) - anchor / (tb + _DICE_SMOOTH)
+        else:
+            uncovered = self._uncovered(self.a, i, na, kb) + self._uncovered(self.b, j, nb, ka)
+        cost += _DICE / 2 * uncovered - _LEX * anchor
         if self.scorer is not None:
             scorer, src, tgt, weight = self.scorer
             sim = scorer(tuple(src[i : i + na]), tuple(tgt[j : j + nb]))
@@ -437,14 +479,16 @@ def _band_from_path(
     return lo, hi
 
 
-def _coarsen(side: _Side) -> _Side:
+def _coarsen(side: _Side, weights: dict[str, float]) -> _Side:
     """Merge consecutive sentences in pairs (for the coarse pass of a long text)."""
     r = range(0, len(side.lengths), 2)
+    keys = [frozenset().union(*side.keys[k : k + 2]) for k in r]
     return _Side(
         [sum(side.lengths[k : k + 2]) for k in r],
-        [frozenset().union(*side.keys[k : k + 2]) for k in r],
+        keys,
         [frozenset().union(*side.words[k : k + 2]) for k in r],
         [any(side.starts_para[k : k + 2]) for k in r],
+        [sum(weights[k] for k in ks) for ks in keys],
     )
 
 
@@ -497,7 +541,7 @@ def _path(costs: _Costs, n: int, m: int) -> list[tuple[int, int]]:
     """Best path: full DP for short texts, coarse-to-fine for long ones."""
     if max(n, m) <= _SMALL:
         return _dp(costs, n, m, *_full_band(n, m))
-    ca, cb = _coarsen(costs.a), _coarsen(costs.b)
+    ca, cb = _coarsen(costs.a, costs.w), _coarsen(costs.b, costs.w)
     coarse = _path(_Costs(ca, cb, costs.w), len(ca.lengths), len(cb.lengths))
     return _dp(costs, n, m, *_band_from_path(_expand(coarse, n, m), n, m, _WIDTH))
 
@@ -546,7 +590,8 @@ def align_translation(
             method, score = "unmatched", 0.5
         else:
             method = "anchors" if anchor >= 1.0 else "length"
-            score = 1 / (1 + math.exp(cost - 2.0))
+            # Length alone gives about 0.5; shared anchors push towards 1.
+            score = 1 / (1 + math.exp(min(50.0, cost - _DICE)))
         groups.append(Group(old, new, round(score, 4), method))
         i, j = i + na, j + nb
     return groups
