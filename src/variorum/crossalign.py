@@ -30,8 +30,9 @@ Plugging in a sentence-embedding model
 ``align_translation(..., scorer=...)`` accepts any object implementing
 :class:`Scorer`: a callable ``scorer(src_sentences, tgt_sentences) -> float``
 returning a similarity in ``[0, 1]`` for a candidate bead (both arguments are
-non-empty tuples of :class:`~variorum.model.Sentence`). Its value is added to the
-built-in evidence. For a local embedding model, wrap its encoder::
+non-empty tuples of :class:`~variorum.model.Sentence`). It is added to the
+built-in evidence: a bead's cost falls by ``scorer_weight * (2 * similarity - 1)``
+(default weight 4, about one shared name). For a local embedding model, wrap its encoder::
 
     from sentence_transformers import SentenceTransformer   # not a dependency
     model = SentenceTransformer("path/to/local/LaBSE")
@@ -508,9 +509,7 @@ _WIDTH = 8  # band half-width around a coarse path, in sentences
 _WIDTH2 = 5  # band half-width of the second pass around the first path
 
 
-def _learn_lexicon(
-    path: list[tuple[int, int]], a: _Side, b: _Side
-) -> dict[tuple[str, str], float]:
+def _learn_lexicon(path: list[tuple[int, int]], a: _Side, b: _Side) -> dict[tuple[str, str], float]:
     """Word pairs that co-occur in the 1-1 beads of a first alignment far more than chance.
 
     Dice coefficient over beads (as in hunalign's dictionary bootstrap); the pairs
