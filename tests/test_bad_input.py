@@ -181,3 +181,111 @@ def test_full_disk(seeded, tmp_path):
         assert '"label": "big"' not in r.output
     finally:
         subprocess.run(["umount", str(mnt)], check=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "no text to ingest (the source is empty or whitespace only)"),
+        ("blank.txt", b"  \n\n \t\n", "no text to ingest (the source is empty or whitespace only)"),
+        ("pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a PNG image, not text"),
+        ("doc.txt", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", "looks like a PDF document, not text"),
+        (
+            "arch.txt",
+            b"PK\x03\x04\x14\x00\x00\x00",
+            "looks like a ZIP archive (or a DOCX/ODT/EPUB document), not text",
+        ),
+        (
+            "bad.txt",
+            "Grüße aus München.\nZweite Zeile ".encode() + b"\xff kaputt.\n",
+            "invalid UTF-8 at line 2, byte offset 35 (byte 0xff); the rest is UTF-8, "
+            "so fix that spot or re-save the file as UTF-8",
+        ),
+        (
+            "u16.txt",
+            "Hello world. Second sentence.".encode("utf-16-le"),
+            "looks like UTF-16 (little-endian) text without a byte order mark; "
+            "re-save it as UTF-8, or as UTF-16 with a BOM",
+        ),
+        (
+            "nul.txt",
+            b"Text with \x00 NUL.",
+            "looks like binary data (it contains NUL bytes), not text",
+        ),
+    ],
+)
+def test_unreadable_sources(seeded, tmp_path, name, data, message):
+    db, run = seeded
+    src = tmp_path / name
+    src.write_bytes(data)
+    before = snapshot(db)
+    assert_refused(db, before, run("ingest", str(src), "--article", "a"), f"{src}: {message}")
+
+
+def test_unreadable_stdin(seeded):
+    db, run = seeded
+    before = snapshot(db)
+    result = run("ingest", "-", "--article", "a", input=b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert_refused(db, before, result, "<stdin>: looks like a PNG image, not text")
+
+
+def test_over_the_size_limit(seeded, tmp_path):
+    db, run = seeded
+    src = tmp_path / "huge.txt"
+    with open(src, "w") as fh:
+        for k in range(50 * 1024 * 1024 // 64):
+            fh.write(f"Sentence number {k:>10} of a very long file that goes on.\n")
+    before = snapshot(db)
+    size = src.stat().st_size
+    assert_refused(
+        db,
+        before,
+        run("ingest", str(src), "--article", "a"),
+        f"{src}: {size:,} bytes is over the input limit of 20,971,520 bytes "
+        "(set VARIORUM_MAX_BYTES to raise it)",
+    )
+
+
+def test_mixed_line_endings_are_one_text(seeded, tmp_path):
+    _, run = seeded
+    src = tmp_path / "mixed.txt"
+    src.write_bytes(b"First line.\r\nStill first paragraph.\r\n\r\nSecond.\rThird.\n\nFourth.")
+    result = run("ingest", str(src), "--article", "mixed", "--label", "v1")
+    assert result.exit_code == 0, result.output
+    doc = run("versions", "mixed", "--json")
+    assert json.loads(doc.output)[0]["chars"] == len(
+        "First line.\nStill first paragraph.\n\nSecond.\nThird.\n\nFourth."
+    )
+
+
+def test_one_huge_line_without_sentence_end(seeded, tmp_path):
+    _, run = seeded
+    src = tmp_path / "line.txt"
+    src.write_text(("word " * (5 * 1024 * 1024 // 5)).strip())
+    result = run("ingest", str(src), "--article", "line", "--label", "v1")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("versions", "line", "--json").output)
+    assert rows[0]["sentences"] == 1
+
+
+def test_control_characters_never_reach_the_terminal(seeded, tmp_path):
+    db, run = seeded
+    src = tmp_path / "ctl.txt"
+    src.write_text("Clear \x1b[2J the screen and ring \x07 the bell: 5 people.\n")
+    assert run("ingest", str(src), "--article", "ctl", "--label", "v1").exit_code == 0
+    src.write_text("Clear \x1b[2J the screen and ring \x07 the bell: 6 people.\n")
+    assert run("ingest", str(src), "--article", "ctl", "--label", "v2").exit_code == 0
+    for args in (
+        ["diff", "ctl", "v1", "v2"],
+        ["figures", "ctl"],
+        ["versions", "ctl"],
+        ["diff", "ctl", "v1", "v2", "--json"],
+    ):
+        out = run(*args).output
+        assert "\x1b" not in out and "\x07" not in out, args
+    text = run("diff", "ctl", "v1", "v2").output
+    assert "\\x1b[2J" in text
+    doc = json.loads(run("diff", "ctl", "v1", "v2", "--json").output)
+    assert doc["changes"][0]["old"] == [
+        "Clear \x1b[2J the screen and ring \x07 the bell: 5 people."
+    ]

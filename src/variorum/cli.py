@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
+from variorum import fetch as fetch_mod
 from variorum import ingest as ingest_mod
-from variorum import report, store
+from variorum import report, store, webpage
+from variorum import watch as watch_mod
 from variorum.errors import VariorumError
 from variorum.languages import check_lang
 
@@ -107,7 +109,7 @@ def ingest(
     quiet: bool,
     workers: int,
 ) -> None:
-    """Ingest a version from a file, '-' (stdin) or a corpus folder with manifests.
+    """Ingest a version from a file, '-' (stdin), an http(s) URL or a corpus folder.
 
     A corpus folder holds versions.yml (or subfolders that do); each version is
     written in its own transaction. Identical content is a no-op.
@@ -121,6 +123,22 @@ def ingest(
         raise VariorumError("--article is required when ingesting a file")
     if date:
         report.check_date(date)
+    if fetch_mod.is_url(source):
+        if fmt not in (None, "html"):
+            raise VariorumError("a URL is fetched as HTML: --format does not apply")
+        with _open(ctx) as db:
+            r = webpage.ingest_url(
+                db,
+                source,
+                article=article,
+                lang=lang,
+                label=label,
+                translation_of=translation_of,
+                date=date,
+                source=source_text,
+            )
+            _report_ingest(db, r, article, quiet)
+        return
     data, name = ingest_mod.read_source(source)
     text, detected = ingest_mod.source_text(data, name, fmt)
     with _open(ctx) as db:
@@ -135,15 +153,19 @@ def ingest(
             source=source_text or (None if source == "-" else source),
             fmt=detected,
         )
-        click.echo(r.message)
-        if r.status == "added" and not quiet:
-            for line in report.comparison_summaries(db, r.comparisons):
-                click.echo("  " + line)
-            if r.figure_issues:
-                click.echo(
-                    f"  {r.figure_issues} figure(s) look wrong: "
-                    f"variorum figures {article} {r.label} --issues"
-                )
+        _report_ingest(db, r, article, quiet)
+
+
+def _report_ingest(db: Any, r: ingest_mod.IngestResult, article: str, quiet: bool) -> None:
+    click.echo(r.message)
+    if r.status == "added" and not quiet:
+        for line in report.comparison_summaries(db, r.comparisons):
+            click.echo("  " + line)
+        if r.figure_issues:
+            click.echo(
+                f"  {r.figure_issues} figure(s) look wrong: "
+                f"variorum figures {article} {r.label} --issues"
+            )
 
 
 def _ingest_folder(ctx: click.Context, folder: Path, quiet: bool, workers: int) -> None:
@@ -330,3 +352,115 @@ def serve(ctx: click.Context, host: str, port: int, metadata: str | None) -> Non
     from variorum import serve as serve_mod
 
     serve_mod.serve(ctx.obj["db"], host=host, port=port, metadata=metadata)
+
+
+@cli.group()
+def watch() -> None:
+    """Watch web pages and feeds; store each new version of their articles.
+
+    Pages are checked every 15 minutes in their first 6 hours, hourly until 3 days
+    old, daily until 4 weeks old, then weekly; feeds every 15 minutes.
+    """
+
+
+@watch.command("add")
+@click.argument("url")
+@click.option("--article", required=True, help="Article slug the versions are stored under.")
+@click.option("--lang", required=True, help="Language code of the page.")
+@click.option("--selector", metavar="CSS", help="CSS selector of the article text.")
+@click.pass_context
+@errors_to_click
+def watch_add(ctx: click.Context, url: str, article: str, lang: str, selector: str | None) -> None:
+    """Watch a page (checked at the next 'watch run')."""
+    with _open(ctx) as db:
+        wid = watch_mod.add_watch(db, url, article=article, lang=lang, selector=selector)
+    click.echo(f"watch {wid}: {article} <- {fetch_mod.check_url(url)}")
+
+
+@watch.command("add-feed")
+@click.argument("url")
+@click.option("--lang", required=True, help="Language code of the feed's articles.")
+@click.option("--selector", metavar="CSS", help="CSS selector of the article text on its pages.")
+@click.pass_context
+@errors_to_click
+def watch_add_feed(ctx: click.Context, url: str, lang: str, selector: str | None) -> None:
+    """Watch an RSS or Atom feed: each new entry becomes a watched page."""
+    with _open(ctx) as db:
+        fid = watch_mod.add_feed(db, url, lang=lang, selector=selector)
+    click.echo(f"feed {fid}: {fetch_mod.check_url(url)}")
+
+
+@watch.command("run")
+@click.option("--once", is_flag=True, help="One pass over what is due, then exit.")
+@click.option(
+    "--timeout", default=fetch_mod.DEFAULT_TIMEOUT, show_default=True, help="Seconds per request."
+)
+@click.option(
+    "--retries",
+    default=fetch_mod.DEFAULT_RETRIES,
+    show_default=True,
+    help="Retries of a transient failure (with backoff).",
+)
+@click.option(
+    "--max-bytes",
+    default=fetch_mod.DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest page accepted.",
+)
+@click.pass_context
+@errors_to_click
+def watch_run(ctx: click.Context, once: bool, timeout: float, retries: int, max_bytes: int) -> None:
+    """Fetch what is due and store what changed; without --once, keep running.
+
+    Failures are recorded per watch (see 'watch list') and do not stop the run.
+    """
+
+    def show(r: watch_mod.CheckResult) -> None:
+        click.echo(report.one_line(r.line))
+
+    fetcher = fetch_mod.Fetcher(timeout=timeout, retries=retries, max_bytes=max_bytes)
+    with _open(ctx) as db, fetcher:
+        if once:
+            result = watch_mod.run_once(db, fetcher, on_result=show)
+            click.echo(result.summary)
+            return
+        try:
+            watch_mod.run_forever(db, fetcher, on_result=show)
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+@watch.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@errors_to_click
+def watch_list(ctx: click.Context, as_json: bool) -> None:
+    """Each watch with its status, last error, number of versions and next check."""
+    with _open(ctx) as db:
+        watches = watch_mod.watch_rows(db)
+        feeds = watch_mod.feed_rows(db)
+    if as_json:
+        click.echo(json.dumps({"watches": watches, "feeds": feeds}, ensure_ascii=False, indent=2))
+        return
+    if not watches and not feeds:
+        click.echo("nothing watched")
+        return
+    if watches:
+        cols = ["id", "article", "lang", "status", "http_status", "versions", "checks"]
+        cols += ["failures", "next_due", "url", "last_error"]
+        click.echo(report.table(watches, cols))
+    if feeds:
+        if watches:
+            click.echo()
+        cols = ["id", "url", "lang", "status", "entries", "checks", "next_due", "last_error"]
+        click.echo(report.table(feeds, cols))
+
+
+@watch.command("remove")
+@click.argument("target", metavar="URL|ID")
+@click.pass_context
+@errors_to_click
+def watch_remove(ctx: click.Context, target: str) -> None:
+    """Stop watching a page (URL or watch id) or a feed (URL). Stored versions stay."""
+    with _open(ctx) as db:
+        click.echo(watch_mod.remove(db, target))

@@ -150,11 +150,15 @@ def ingest_text(
     notes: str | None = None,
     title: str | None = None,
     analysed: Analysed | None = None,
+    after_write: Callable[[Database, int], None] | None = None,
 ) -> IngestResult:
     """Store one version and compare it with its parent and its translation source.
 
     Everything happens in one write transaction: the version, its sentences and
     figures, and its comparisons are all written, or none of them.
+    ``after_write(db, version_id)`` runs inside that transaction when a version is
+    added (not when the content is already stored), for records that must exist
+    exactly when the version does (e.g. how it was fetched).
     """
     check_slug(article)
     if label is not None:
@@ -201,6 +205,8 @@ def ingest_text(
         comparisons = _relink_lineage(db, art, lang)
         if tr_id is not None:
             comparisons.append(ensure_comparison(db, tr_id, vid))
+        if after_write is not None:
+            after_write(db, vid)
         issues = db.execute(
             "select count(*) from figures where version = ? and issue is not null", [vid]
         ).fetchone()[0]

@@ -228,6 +228,134 @@ def m001_core(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_watches(db: Database) -> None:
+    """Fetched versions (raw HTML kept, gzip), watched pages and feeds, and their checks."""
+    db["feeds"].create(
+        {
+            "id": int,
+            "url": str,
+            "lang": str,
+            "selector": str,  # CSS selector given to the watches made from its entries
+            "title": str,
+            "created_at": str,
+            "interval_seconds": int,
+            "next_due": str,  # ISO 8601 UTC; text order is time order
+            "last_checked": str,
+            "last_status": int,  # HTTP status of the last response, if any
+            "last_outcome": str,
+            "last_error": str,
+            "etag": str,
+            "last_modified": str,
+            "entries": int,  # watches created from its entries
+            "checks": int,
+            "failures": int,
+            "consecutive_failures": int,
+        },
+        pk="id",
+        not_null={"url", "lang", "created_at", "next_due"},
+        defaults={"entries": 0, "checks": 0, "failures": 0, "consecutive_failures": 0},
+    )
+    db["feeds"].create_index(["url"], unique=True)
+    db["watches"].create(
+        {
+            "id": int,
+            "url": str,
+            "article": int,
+            "lang": str,
+            "selector": str,
+            "feed": int,
+            "created_at": str,
+            "since": str,  # the article's age counts from here (feed entry date or creation)
+            "interval_seconds": int,
+            "next_due": str,
+            "last_checked": str,
+            "last_status": int,
+            "last_outcome": str,  # new-version | unchanged | not-modified | failed
+            "last_error": str,
+            "final_url": str,
+            "etag": str,
+            "last_modified": str,
+            "text_sha256": str,  # sha256 of the last extracted text
+            "last_version": int,  # the version the page showed at the last good check
+            "checks": int,
+            "versions": int,  # versions this watch created
+            "failures": int,
+            "consecutive_failures": int,
+        },
+        pk="id",
+        not_null={"url", "article", "lang", "created_at", "since", "next_due"},
+        defaults={"checks": 0, "versions": 0, "failures": 0, "consecutive_failures": 0},
+        foreign_keys=[
+            ("article", "articles", "id"),
+            ("feed", "feeds", "id"),
+            ("last_version", "versions", "id"),
+        ],
+    )
+    db["watches"].create_index(["url"], unique=True)
+    db["watches"].create_index(["next_due"])
+    db["fetches"].create(
+        {
+            "id": int,
+            "version": int,
+            "url": str,
+            "final_url": str,
+            "redirects": str,  # JSON list of the URLs that redirected, in order
+            "fetched_at": str,
+            "http_status": int,
+            "content_type": str,
+            "charset": str,
+            "etag": str,
+            "last_modified": str,
+            "bytes": int,
+            "content_sha256": str,
+            "extractor": str,  # "trafilatura <version>" or "css <selector>"
+            "selector": str,
+            "title": str,
+            "byline": str,
+            "published": str,
+            "html_gzip": bytes,  # the body as received, gzip: extraction can be redone
+        },
+        pk="id",
+        not_null={"version", "url", "final_url", "fetched_at", "http_status", "html_gzip"},
+        foreign_keys=[("version", "versions", "id")],
+    )
+    db["fetches"].create_index(["version"], unique=True)
+    db["checks"].create(
+        {
+            "id": int,
+            "watch": int,
+            "feed": int,
+            "checked_at": str,
+            "url": str,
+            "final_url": str,
+            "http_status": int,
+            # watches: new-version | unchanged | not-modified | failed;
+            # feeds: new-entries | unchanged | not-modified | failed
+            "outcome": str,
+            "reason": str,
+            "error": str,  # failure code: dns, timeout, http, too-large, content-type, empty...
+            "version": int,  # the new version, or the stored one the page still shows
+            "fetch": int,
+            "attempts": int,
+            "elapsed_ms": int,
+            "bytes": int,
+            "content_sha256": str,
+            "text_sha256": str,
+        },
+        pk="id",
+        not_null={"checked_at", "url", "outcome"},
+        foreign_keys=[
+            ("watch", "watches", "id"),
+            ("feed", "feeds", "id"),
+            ("version", "versions", "id"),
+            ("fetch", "fetches", "id"),
+        ],
+    )
+    db["checks"].create_index(["watch", "checked_at"])
+    db["checks"].create_index(["feed", "checked_at"])
+
+
 def open_db(path: str | Path, *, create: bool = True) -> Database:
     """Open (and migrate) a variorum database, refusing files that are not SQLite."""
     p = Path(path)
