@@ -49,6 +49,7 @@ from variorum import compare as compare_mod  # noqa: E402
 from variorum import ingest, report, store  # noqa: E402
 
 PY = sys.executable
+SLOW = 5.0  # seconds: a peer this slow on a pair is not repeated
 LANG = "en"
 
 # Targets from the issue, as (key, description, limit).
@@ -388,8 +389,9 @@ class Bench:
             "stages_late": late,
         }
         # Peers on pairs of this history (v10->v11 ... or the first pairs when shorter).
-        start = min(9, max(0, len(first) - 1 - args.pairs))
-        for j in range(start, min(start + args.pairs, len(first) - 1)):
+        n_pairs = args.pairs if size < 500_000 else min(args.pairs, 3)
+        start = min(9, max(0, len(first) - 1 - n_pairs))
+        for j in range(start, min(start + n_pairs, len(first) - 1)):
             self.pairs.append(Pair(label, f"v{j + 1}->v{j + 2}", first[j], first[j + 1]))
         early = self.early_stage_pass(label, first[: stage_n + 1])
         text_mb = mb(sum(sizes[1:]))
@@ -846,6 +848,24 @@ class Bench:
         r = self.args.repeats
         ours = [timed_run([PY, "-m", "variorum", "--version"], env=env) for _ in range(r)]
         py = [timed_run([PY, "-c", "pass"]) for _ in range(r)]
+        p = subprocess.run(
+            [PY, "-X", "importtime", "-m", "variorum", "--version"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        imports = []
+        for line in p.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[1].strip().isdigit():
+                name = parts[2].rstrip()
+                depth = len(name) - len(name.lstrip())
+                imports.append((int(parts[1]), depth, name.strip()))
+        # Modules imported by the package itself or right under it: where start-up goes.
+        near = sorted((m for m in imports if m[1] <= 5), key=lambda m: -m[0])
+        self.res.details["cli_imports_us"] = [
+            {"module": name, "cumulative_us": us} for us, _, name in near[:12]
+        ]
         self.res.row(
             "cli",
             "-",
@@ -871,6 +891,7 @@ class Bench:
         pdir = self.tmp / "pairs"
         pdir.mkdir(exist_ok=True)
         measured: list[dict[str, Any]] = []
+        slow_difflib: set[str] = set()
         for i, p in enumerate(self.pairs):
             if i == 0 or p.group != self.pairs[i - 1].group:
                 n = sum(q.group == p.group for q in self.pairs)
@@ -879,12 +900,16 @@ class Bench:
             a.write_bytes(p.old)
             b.write_bytes(p.new)
             runs: dict[str, list[float]] = defaultdict(list)
-            for _ in range(args.repeats):
+            for r in range(args.repeats):
                 runs["ours"].append(ours_pair(p.old, p.new))
                 runs["git"].append(git_word_diff(a, b))
                 if have_wdiff:
                     runs["wdiff"].append(timed_run(["wdiff", str(a), str(b)], ok=(0, 1)))
-                runs["difflib"].append(difflib_words(p.old, p.new))
+                # difflib is quadratic: over SLOW seconds it runs once, on one pair per group.
+                if p.group not in slow_difflib and (r == 0 or runs["difflib"][0] < SLOW):
+                    runs["difflib"].append(difflib_words(p.old, p.new))
+            if runs["difflib"] and runs["difflib"][0] >= SLOW:
+                slow_difflib.add(p.group)
             m = {k: median(v) for k, v in runs.items()}
             m["ours_compare_only"] = ours_compare_only(p.old, p.new, args.repeats)
             measured.append({"group": p.group, "pair": p.name, "bytes": len(p.new), **m})
@@ -892,15 +917,23 @@ class Bench:
         dnf_at: int | None = None
         if have_collatex:
             print("[peers] collatex ...", flush=True)
+            spent = 0.0
             for i in sorted(range(len(self.pairs)), key=lambda i: measured[i]["bytes"]):
                 m = measured[i]
-                if dnf_at is not None and m["bytes"] >= dnf_at:
+                if (dnf_at is not None and m["bytes"] >= dnf_at) or spent > args.collatex_budget:
                     m["collatex"] = None
                     continue
+                t0 = time.perf_counter()
                 c = collatex_pair(pdir / f"{i}-old.txt", pdir / f"{i}-new.txt", args.collatex_cap)
+                spent += time.perf_counter() - t0
                 m["collatex"] = c
                 if c is None:
                     dnf_at = m["bytes"]
+            if spent > args.collatex_budget:
+                res.note(
+                    f"CollateX: stopped after {spent:.0f} s in all (budget "
+                    f"{args.collatex_budget:g} s); pairs not run count as did not finish"
+                )
         res.details["pairs"] = measured
         labels = {
             "git": "git diff --no-index --word-diff",
@@ -914,7 +947,7 @@ class Bench:
             ms = [m for m in measured if m["group"] == group]
             kb = median([m["bytes"] for m in ms]) / 1000
             ours = median([m["ours"] for m in ms]) * 1000
-            self.difflib_by_group[group] = median([m["difflib"] for m in ms])
+            self.difflib_by_group[group] = median([m["difflib"] for m in ms if m.get("difflib")])
             for peer, label in labels.items():
                 ok = [m for m in ms if m.get(peer)]
                 what = f"word diff of a pair, text in, changes out ({len(ms)} pairs ~{kb:.0f} KB)"
@@ -925,7 +958,7 @@ class Bench:
                         what,
                         ours,
                         "ms",
-                        f"CollateX: did not finish within {args.collatex_cap:g} s on "
+                        f"CollateX: did not finish within {args.collatex_cap:g} s (or not run) on "
                         f"{len(ms) - len(ok)} of {len(ms)} pairs",
                         None,
                     )
@@ -1211,6 +1244,7 @@ def machine() -> dict[str, Any]:
         "wdiff": wdv,
         "collatex": cx,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "loadavg_at_start": os.getloadavg(),
         "commit": subprocess.run(
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
         ).stdout.strip(),
@@ -1306,6 +1340,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--cli-versions", type=int, help="versions ingested by subprocess per size")
     ap.add_argument("--stage-versions", type=int, help="versions run with stage timers")
     ap.add_argument("--collatex-cap", type=float, help="seconds per pair before CollateX is cut")
+    ap.add_argument("--collatex-budget", type=float, help="seconds for CollateX over all pairs")
     ap.add_argument("--seed", type=int, default=20240)
     ap.add_argument("--no-profile", action="store_true", help="skip profiling missed targets")
     ap.add_argument("--memprobe", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -1323,7 +1358,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "wiki_cli_articles": 1 if quick else 4,
         "cli_versions": 4 if quick else 12,
         "stage_versions": 5 if quick else 20,
-        "collatex_cap": 5.0 if quick else 30.0,
+        "collatex_cap": 5.0 if quick else 10.0,
+        "collatex_budget": 10.0 if quick else 90.0,
     }
     for k, v in defaults.items():
         if getattr(a, k) is None:
@@ -1390,12 +1426,27 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_profile:
             profiles(args, res, bench, pool, tmp)
     res.details["elapsed_s"] = time.perf_counter() - t_start
+    res.details["loadavg_at_end"] = os.getloadavg()
     print()
     print(render_table(res))
     print()
     print(render_stages(res))
     print()
     print(render_targets(res))
+    if res.details.get("memory"):
+        print("\npeak Python allocation reached in (stage: peak MB while it ran):")
+        for label, m in res.details["memory"].items():
+            top3 = list(m["peak_by_stage"].items())[:4]
+            print(f"  {label}: " + ", ".join(f"{k} {mb(v):.2f}" for k, v in top3))
+    if res.details.get("cli_imports_us"):
+        print("\nCLI start-up, slowest top-level imports (cumulative ms):")
+        print(
+            "  "
+            + ", ".join(
+                f"{m['module']} {m['cumulative_us'] / 1000:.0f}"
+                for m in res.details["cli_imports_us"][:6]
+            )
+        )
     for key, prof in res.details.get("profiles", {}).items():
         print(f"\nprofile of missed target {key!r} (top functions by own time):")
         for r in prof[:10]:
