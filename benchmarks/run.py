@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -326,7 +327,7 @@ def wiki_articles(eval_data: Path, limit: int | None) -> list[tuple[str, list[Pa
 
 
 def slugify(title: str) -> str:
-    s = "".join(c if c.isalnum() else "-" for c in title.lower())
+    s = "".join(c if c.isascii() and c.isalnum() else "-" for c in title.lower())
     return "-".join(filter(None, s.split("-")))[:60] or "article"
 
 
@@ -347,6 +348,7 @@ class Bench:
         self.res = res
         self.tmp = tmp
         self.difflib_by_group: dict[str, float] = {}
+        self._pending_baseline: list[tuple[dict[str, Any], str]] = []
         self.pairs: list[Pair] = []
 
     # ---- library: generated long histories
@@ -991,8 +993,6 @@ class Bench:
             else:
                 row["baseline"] = "(no pairs)"
 
-    _pending_baseline: list[tuple[dict[str, Any], str]]
-
 
 def ours_pair(old: bytes, new: bytes) -> float:
     """Our end-to-end word-level diff of two texts, in process: decode, analyse, compare."""
@@ -1391,40 +1391,62 @@ def main(argv: list[str] | None = None) -> int:
             "generated texts use the seed article only"
         )
     pool = generate.sentence_pool(eval_data)
+    failed: list[str] = []
+
+    @contextmanager
+    def part(name: str) -> Iterator[None]:
+        # One failing part (e.g. a module mid-change) must not cost the other measurements.
+        try:
+            yield
+        except Exception as e:
+            traceback.print_exc()
+            failed.append(name)
+            res.note(f"{name}: FAILED ({type(e).__name__}: {e})")
+
     with tempfile.TemporaryDirectory(prefix="variorum-bench-") as td:
         tmp = Path(td)
         bench = Bench(args, res, tmp)
-        bench._pending_baseline = []
         mem_texts: dict[str, tuple[bytes, bytes]] = {}
         for size in args.sizes:
             label = size_label(size)
             n = args.large_versions if size >= 500_000 else args.versions
-            first = bench.history_run(label, size, n, pool)[: max(args.cli_versions, 2)]
-            mem_texts[label] = (first[-2], first[-1])
-            print(f"[cli] {label}: {len(first)} versions by subprocess ...", flush=True)
-            bench.cli_per_version(label, first)
+            with part(f"{label}: library"):
+                first = bench.history_run(label, size, n, pool)[: max(args.cli_versions, 2)]
+                mem_texts[label] = (first[-2], first[-1])
+            with part(f"{label}: CLI"):
+                print(f"[cli] {label}: {len(first)} versions by subprocess ...", flush=True)
+                bench.cli_per_version(label, first)
         if eval_data:
             articles = wiki_articles(eval_data, args.wiki_articles)
-            bench.wiki_library(articles)
-            print("[cli] wiki-revisions: folder ingest ...", flush=True)
-            bench.wiki_cli(articles)
+            with part("wiki-revisions: library"):
+                bench.wiki_library(articles)
+            with part("wiki-revisions: CLI"):
+                print("[cli] wiki-revisions: folder ingest ...", flush=True)
+                bench.wiki_cli(articles)
         if args.corpus.is_dir() and any(args.corpus.glob("**/" + ingest.MANIFEST)):
-            bench.corpus_library(args.corpus)
-            print("[cli] corpus: folder ingest ...", flush=True)
-            vs = sum(
-                len(ingest.read_manifest(p).versions) for p in ingest.find_manifests(args.corpus)
-            )
-            nbytes = sum(f.stat().st_size for f in args.corpus.rglob("*") if f.is_file())
-            bench._folder_rows("corpus", args.corpus, vs, nbytes, env_with_src())
+            with part("corpus: library"):
+                bench.corpus_library(args.corpus)
+            with part("corpus: CLI"):
+                print("[cli] corpus: folder ingest ...", flush=True)
+                vs = sum(
+                    len(ingest.read_manifest(p).versions)
+                    for p in ingest.find_manifests(args.corpus)
+                )
+                nbytes = sum(f.stat().st_size for f in args.corpus.rglob("*") if f.is_file())
+                bench._folder_rows("corpus", args.corpus, vs, nbytes, env_with_src())
         else:
             res.note(f"bundled corpus not found at {args.corpus}: skipped")
-        bench.cli_startup()
-        bench.peers()
+        with part("CLI start-up"):
+            bench.cli_startup()
+        with part("peers"):
+            bench.peers()
         bench.fill_baselines()
-        print("[memory] ...", flush=True)
-        memory(bench, res, mem_texts)
+        with part("memory"):
+            print("[memory] ...", flush=True)
+            memory(bench, res, mem_texts)
         if not args.no_profile:
-            profiles(args, res, bench, pool, tmp)
+            with part("profiles"):
+                profiles(args, res, bench, pool, tmp)
     res.details["elapsed_s"] = time.perf_counter() - t_start
     res.details["loadavg_at_end"] = os.getloadavg()
     print()
@@ -1465,6 +1487,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
     print(f"\nwrote {args.out} in {res.details['elapsed_s']:.0f} s")
+    if failed:
+        print(f"FAILED parts: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
