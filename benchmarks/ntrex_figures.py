@@ -73,9 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(f"{'lang':<5} {'lines':>6} {'raw':>14} {'normalized':>14}")
     for code, n, raw_ok, norm_ok in rows:
-        print(
-            f"{code:<5} {n:>6} {raw_ok:>6} {raw_ok / n:>6.1%} {norm_ok:>6} {norm_ok / n:>6.1%}"
-        )
+        print(f"{code:<5} {n:>6} {raw_ok:>6} {raw_ok / n:>6.1%} {norm_ok:>6} {norm_ok / n:>6.1%}")
     tn = sum(r[1] for r in rows)
     tr = sum(r[2] for r in rows)
     tm = sum(r[3] for r in rows)

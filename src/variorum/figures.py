@@ -59,7 +59,7 @@ _SP = " " + _NB
 # (group separators, decimal separators) per locale; ٬ and ٫ are Arabic's own.
 _SEPARATORS = {
     "en": (",٬" + _NB, ".٫"),
-    "ar": (",٬" + _NB + " ", ".٫"),
+    "ar": (",٬،" + _NB + " ", ".٫"),
     "de": (".'’٬" + _SP, ",٫"),
     "es": (".٬" + _SP, ",٫"),
     "fr": (".٬" + _SP, ",٫"),
@@ -92,10 +92,18 @@ def _alt(words: Iterable[str]) -> str:
 @cache
 def _num_re(lang: str) -> re.Pattern[str]:
     space = _SP if lang != "en" else _NB
-    seps = ".,٬٫" + ("'’" if lang == "de" else "")
+    seps = ".,٬٫" + {"de": "'’", "ar": "،"}.get(lang, "")
+    # Each pattern starts with a bare digit class so that the regex engine can skip
+    # ahead to digits; the look-behind after the first digit checks what precedes it.
+    # Arabic attaches و (and), ب (by) and ل (for) to a following number: و400.
+    first = (
+        r"\d(?:(?<![\w.,]\d)|(?<=(?<!\w)[وبل]\d)|(?<=(?<!\w)[وبل]ـ\d))"
+        if lang == "ar"
+        else r"\d(?<![\w.,]\d)"
+    )
     return re.compile(
-        rf"(?<!\w)(?:\d{{1,3}}(?:[{space}]\d{{3}})+(?!\d)(?:[.,٫]\d+)?"
-        rf"|\d+(?:[{re.escape(seps)}]\d+)*)"
+        rf"{first}(?:\d{{0,2}}(?:[{space}]\d{{3}})+(?!\d)(?:[.,٫]\d+)?"
+        rf"|\d*(?:[{re.escape(seps)}]\d+)*)"
     )
 
 
@@ -314,33 +322,34 @@ def _pct_re(lang: str) -> re.Pattern[str]:
     )
 
 
+_HAS_DIGIT = re.compile(r"\d")
 _RANGE = re.compile(r"[ \u00a0]?(?P<dash>[-–—])[ \u00a0]?")
 _ORDINAL = {
     "en": re.compile(r"(?P<o>st|nd|rd|th)\b"),
     "fr": re.compile(r"(?P<o>er|re|e|ème|eme|è|ᵉ|ᵉʳ)(?!\w)"),
     "es": re.compile(r"(?P<o>\.?[ºª])"),
-    "ru": re.compile(
-        r"(?P<o>-(?:й|я|е|го|му|м|х|ми|ю|ой|ом|ый|ая|ое|ые|ых|ым|ого|ому|ей))(?!\w)"
-    ),
+    "ru": re.compile(r"(?P<o>-(?:й|я|е|го|му|м|х|ми|ю|ой|ом|ый|ая|ое|ые|ых|ым|ого|ому|ей))(?!\w)"),
 }
 _UPPER_ID = re.compile(r"([^\W\d_]+)-$")
 _ONLY_DOTS = re.compile(r"\d+(?:\.\d+){2,}")
 
 # --- placeholders ------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(
-    r"<\s*>(?:\s*[,.]\s*<\s*>)*"
-    r"|\[\s*(?:number|num|n|x+|\?+|tk|amount|figure|date|year|value|digits?|#+)\s*\]"
-    r"|\{\s*(?:\d|n|x|number|num|amount)?\s*\}"
-    r"|\b(?:19|20)XX\b"
-    r"|[$€£]\s?X+\b"
-    r"|\bX{1,3}(?:[,.]X{3})+\b"
-    r"|\bXX+\s?%"
-    r"|\bTK(?:TK)+\b"
-    r"|(?<!\S)#{2,}(?!\S)",
-    re.IGNORECASE,
+_PLACEHOLDERS = (
+    ("<", re.compile(r"<\s*>(?:\s*[,.]\s*<\s*>)*")),
+    (
+        "[",
+        re.compile(
+            r"\[\s*(?:number|num|n|x+|\?+|tk|amount|figure|date|year|value|digits?|#+)\s*\]",
+            re.IGNORECASE,
+        ),
+    ),
+    ("{", re.compile(r"\{\s*(?:\d|n|x|number|num|amount)?\s*\}", re.IGNORECASE)),
+    ("XX", re.compile(r"\b(?:19|20)XX\b|\bXX+\s?%")),
+    ("X", re.compile(r"[$€£]\s?X+\b|\bX{1,3}(?:[,.]X{3})+\b")),
+    ("TKTK", re.compile(r"\bTK(?:TK)+\b")),
+    ("##", re.compile(r"(?<!\S)#{2,}(?!\S)")),
 )
-_PLACEHOLDER_CS = re.compile(r"\b(?:19|20)XX\b|[$€£]\s?X+\b|\bX{1,3}(?:[,.]X{3})+\b|\bXX+\s?%")
 
 # --- dates ------------------------------------------------------------------------------
 
@@ -378,60 +387,126 @@ _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @cache
-def _date_re(lang: str) -> re.Pattern[str]:
-    names = _months(lang)
-    month = rf"(?P<m>{_alt(names)})(?!\w)"
-    month2 = rf"(?:\s?/\s?(?:{_alt(names)})(?!\w))?"
+def _date_re(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """A date that starts at a day number, and (English) a month name right before one.
+
+    Dates are looked for only where a one- or two-digit number stands, which is far
+    faster than scanning the text for month names.
+    """
+    names = _alt(_months(lang))
+    month = rf"(?P<m>{names})(?!\w)"
     day = r"(?P<d>[0-3]?\d)(?!\d)"
     year = r"(?P<y>\d{4})(?!\d)"
-    pats = []
     if lang == "en":
-        pats.append(
-            rf"(?<!\w){month.replace('<m>', '<m1>')}\.?[ \u00a0]{day.replace('<d>', '<d1>')}"
-            rf"(?:st|nd|rd|th)?(?!\w)(?:,?[ \u00a0]{year.replace('<y>', '<y1>')})?"
-        )
-        pats.append(
-            rf"(?<!\w)(?:the )?{day}(?:st|nd|rd|th)?[ \u00a0](?:of )?{month}"
-            rf"(?:,?[ \u00a0]{year})?"
-        )
-    else:
-        joiner = {
-            "de": r"\.?[ \u00a0]?",
-            "fr": r"(?:er|re)?[ \u00a0]",
-            "es": r"(?:\.?º)?[ \u00a0](?:de[ \u00a0])?",
-            "ru": r"(?:-го)?[ \u00a0]",
-            "ar": r"[ \u00a0](?:من[ \u00a0])?",
-        }[lang]
-        year_join = {
-            "de": r"[ \u00a0]",
-            "fr": r"[ \u00a0]",
-            "es": r"[ \u00a0](?:de(?:l)?[ \u00a0])?",
-            "ru": r"[ \u00a0]",
-            "ar": r"[ \u00a0](?:عام[ \u00a0]|سنة[ \u00a0])?",
-        }[lang]
-        tail = r"(?:[ \u00a0](?:года|г\.|гг\.))?" if lang == "ru" else ""
-        extra = month2 if lang == "ar" else ""
-        pats.append(
-            rf"(?<!\w){day}{joiner}{month}{extra}(?:,?{year_join}{year}{tail})?"
-        )
-    return re.compile("|".join(pats), re.IGNORECASE)
+        first = rf"{day}(?:st|nd|rd|th)?[ \u00a0](?:of )?{month}(?:,?[ \u00a0]{year})?"
+        before = re.compile(rf"(?<!\w)(?P<m>{names})\.?[ \u00a0]$", re.IGNORECASE)
+        return re.compile(first, re.IGNORECASE), before
+    joiner = {
+        "de": r"\.?[ \u00a0]?",
+        "fr": r"(?:er|re)?[ \u00a0]",
+        "es": r"(?:\.?º)?[ \u00a0](?:de[ \u00a0])?",
+        "ru": r"(?:-го)?[ \u00a0]",
+        "ar": r"[ \u00a0](?:من[ \u00a0])?",
+    }[lang]
+    year_join = {
+        "de": r"[ \u00a0]",
+        "fr": r"[ \u00a0]",
+        "es": r"[ \u00a0](?:de(?:l)?[ \u00a0])?",
+        "ru": r"[ \u00a0]",
+        "ar": r"[ \u00a0](?:عام[ \u00a0]|سنة[ \u00a0])?",
+    }[lang]
+    tail = r"(?:[ \u00a0](?:года|г\.|гг\.))?" if lang == "ru" else ""
+    # Arabic news often gives both month names: 19 سبتمبر/أيلول.
+    extra = rf"(?:\s?/\s?(?:{names})(?!\w))?" if lang == "ar" else ""
+    first = rf"{day}{joiner}{month}{extra}(?:,?{year_join}{year}{tail})?"
+    return re.compile(first, re.IGNORECASE), None
 
 
-_NUMERIC_DATE = re.compile(
-    r"(?<![\w.,/])(?:(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})"
-    r"|(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}))(?![\w/]|[.,]\d)"
+_DAY_NUMBER = re.compile(r"\d(?<![\w.,]\d)\d?(?!\d)")
+_EN_MONTH_FIRST = re.compile(
+    r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)(?:,?[ \u00a0](?P<y>\d{4})(?!\d))?"
 )
-_DE_SHORT_DATE = re.compile(r"(?<![\w.,])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?![\d\w])")
+_NUMERIC_DATE = re.compile(
+    r"\d(?<![\w.,/]\d)(?:\d{3}-\d\d-\d\d|\d?([./])\d{1,2}\1\d{4})(?![\w/]|[.,]\d)"
+)
+_DE_SHORT_DATE = re.compile(r"\d(?<![\w.,]\d)\d?\.\d{1,2}\.(?![\d\w])")
 
 # --- times ------------------------------------------------------------------------------
 
-_TIME = re.compile(
-    r"(?<![\w.,:])(?P<h>[01]?\d|2[0-3])"
-    r"(?:(?P<sep>[:.hH]|[ \u00a0]h[ \u00a0])(?P<min>[0-5]\d)(?!\d)"
-    r"(?:[ \u00a0]?(?P<ap1>[ap]\.m\.|[ap]m\b|Uhr\b))?"
-    r"|[ \u00a0]?(?P<ap2>[ap]\.m\.|[ap]m\b|Uhr\b|h\b))"
-    r"|(?<![\w.,:])(?P<h2>[01]?\d|2[0-3]):(?P<min2>[0-5]\d)(?![\d:])",
-)
+_AM_PM = {
+    "en": (r"[aA]\.[mM]\.|[aA][mM]\b", r"[pP]\.[mM]\.|[pP][mM]\b"),
+    "de": (r"Uhr(?: morgens| früh)?", r"Uhr (?:abends|nachmittags)"),
+    "fr": (r"h(?:eures?)? du matin", r"h(?:eures?)? (?:du soir|de l'après-midi|de l’après-midi)"),
+    "es": (r"de la (?:mañana|madrugada)", r"de la (?:tarde|noche)"),
+    "ru": (r"утра|ночи", r"вечера"),
+    "ar": (r"صباح[اًا]*", r"مساء[اًءا]*|ظهر[اًا]*"),
+}
+
+
+@cache
+def _time_re(lang: str) -> re.Pattern[str]:
+    am, pm = _AM_PM[lang]
+    # "Uhr" and "h" alone are 24-hour clock words.
+    clock = {"de": r"|(?P<h24>Uhr\b)", "fr": r"|(?P<h24>h\b)", "es": r"|(?P<h24>h\b)"}.get(lang, "")
+    suffix = rf"[ \u00a0]?(?:(?P<pm>{pm})|(?P<am>{am}){clock})"
+    return re.compile(
+        r"(?P<h>\d(?<![\w.,:]\d)\d?)"
+        r"(?:(?P<sep>[:.hH]|[ \u00a0]h[ \u00a0])(?P<min>[0-5]\d)(?![\d.,:]\d|\d))?"
+        rf"(?:{suffix})?(?!\w)"
+    )
+
+
+# Decades: "1930s" and "1930er" are read as years already; these are the short forms.
+_DECADE = {
+    "de": r"(?P<d>[1-9](?<![\w.,][1-9])0)er(?=[- ]?Jahre)",
+    "fr": r"(?<=années )(?P<d>[1-9]0)(?![\d\w])",
+    "es": r"(?<=años )(?P<d>[1-9]0)(?![\d\w])|(?<=década de los )(?P<d2>[1-9]0)(?![\d\w])",
+    "ru": r"(?P<d>[1-9](?<![\w.,][1-9])0)-(?:е|х|ми)(?= год)",
+}
+_AR_DECADES = {
+    "عشرينيات": 1920,
+    "ثلاثينيات": 1930,
+    "أربعينيات": 1940,
+    "اربعينيات": 1940,
+    "خمسينيات": 1950,
+    "ستينيات": 1960,
+    "سبعينيات": 1970,
+    "ثمانينيات": 1980,
+    "تسعينيات": 1990,
+}
+_AR_DECADE = re.compile(r"(?<!\w)(?:ال|بال|وال|في ال)?(?P<w>" + _alt(_AR_DECADES) + r")(?!\w)")
+_ROMAN_CENTURY = {
+    "es": r"(?<=siglo )(?P<r>[IVXL]{1,6})\b",
+    "fr": r"\b(?P<r>[IVXL]{1,6})(?:e|ème|ᵉ)(?= siècle)",
+    "ru": r"\b(?P<r>[IVXL]{1,6})(?= век)",
+}
+_CENTURY_WORD = {"es": "siglo ", "fr": " siècle", "ru": " век"}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(r: str) -> int:
+    total = 0
+    for i, c in enumerate(r):
+        v = _ROMAN[c]
+        total += -v if i + 1 < len(r) and _ROMAN[r[i + 1]] > v else v
+    return total
+
+
+def _extras(t: str, lang: str) -> list[_Cand]:
+    """Decades written short (années 30, 80er-Jahre, ثمانينيات) and Roman centuries."""
+    out = []
+    if lang in _DECADE and _HAS_DIGIT.search(t):
+        for m in re.finditer(_DECADE[lang], t):
+            d = int(m.group("d") or m.group("d2"))
+            out.append(_Cand(m.start(), m.end(), 1900.0 + d, "year", unit="decade", rank=2))
+    if lang == "ar" and "ينيات" in t:
+        for m in _AR_DECADE.finditer(t):
+            v = float(_AR_DECADES[m.group("w")])
+            out.append(_Cand(m.start("w"), m.end("w"), v, "year", unit="decade", rank=2))
+    if lang in _ROMAN_CENTURY and _CENTURY_WORD[lang] in t:
+        for m in re.finditer(_ROMAN_CENTURY[lang], t):
+            out.append(_Cand(m.start(), m.end(), float(_roman(m.group("r"))), "ordinal", rank=2))
+    return out
 
 
 def find_figures(text: str, lang: str) -> list[Figure]:
@@ -449,9 +524,11 @@ def _find(text: str, lang: str) -> list[Figure]:
     t = text.translate(_DIGITS)
     cands: list[_Cand] = []
     cands += _placeholders(t)
-    cands += _dates(t, lang)
-    cands += _times(t, lang)
-    cands += _numbers(t, lang)
+    if _HAS_DIGIT.search(t):
+        cands += _dates(t, lang)
+        cands += _times(t, lang)
+        cands += _numbers(t, lang)
+    cands += _extras(t, lang)
     cands += _words(t, lang)
     cands.sort(key=lambda c: (c.start, -(c.end - c.start), c.rank))
     out: list[Figure] = []
@@ -480,22 +557,22 @@ def _find(text: str, lang: str) -> list[Figure]:
 
 def _placeholders(t: str) -> list[_Cand]:
     out = []
-    for m in _PLACEHOLDER.finditer(t):
-        raw = m.group()
-        # "XX" forms only in capitals; "xx%" or "$x" in lower case are rarely slots.
-        if "x" in raw.lower() and "[" not in raw and not _PLACEHOLDER_CS.fullmatch(raw):
+    for key, pattern in _PLACEHOLDERS:
+        if key not in t:
             continue
-        out.append(
-            _Cand(
-                m.start(),
-                m.end(),
-                None,
-                "placeholder",
-                issue="placeholder",
-                reason=f"'{raw}' is an empty placeholder where a number should be",
-                rank=0,
+        for m in pattern.finditer(t):
+            raw = m.group()
+            out.append(
+                _Cand(
+                    m.start(),
+                    m.end(),
+                    None,
+                    "placeholder",
+                    issue="placeholder",
+                    reason=f"'{raw}' is an empty placeholder where a number should be",
+                    rank=0,
+                )
             )
-        )
     return out
 
 
@@ -514,29 +591,37 @@ def _date_value(year: int, month: int, day: int) -> tuple[float | None, str | No
 def _dates(t: str, lang: str) -> list[_Cand]:
     out = []
     months = _months(lang)
-    for m in _date_re(lang).finditer(t):
-        g = m.groupdict()
-        d = g.get("d") or g.get("d1")
-        mn = g.get("m") or g.get("m1")
-        y = g.get("y") or g.get("y1")
-        if not d or not mn:
-            continue
-        month = months.get(mn.lower())
-        if month is None or (lang == "en" and not mn[0].isupper()):
-            continue  # English month names are capitalised; "may 5" is a verb
-        year = int(y) if y else 0
-        if year and not 1000 <= year <= 2100:
-            continue
-        value, err = _date_value(year, month, int(d))
-        if err == "no-date":
-            continue
-        out.append(_date_cand(m.start(), m.end(), value, err, t, rank=1))
+    first, before = _date_re(lang)
+    for dm in _DAY_NUMBER.finditer(t):
+        pos = dm.start()
+        found = []
+        m = first.match(t, pos)
+        if m:
+            found.append((m.start(), m.end(), m.group("d"), m.group("m"), m.group("y")))
+        if before is not None:
+            b = before.search(t, max(0, pos - 16), pos)
+            mf = _EN_MONTH_FIRST.match(t, pos) if b else None
+            if b and mf:
+                found.append((b.start(), mf.end(), mf.group("d"), b.group("m"), mf.group("y")))
+        for start, end, d, mn, y in found:
+            month = months.get(mn.lower())
+            if month is None or (lang == "en" and not mn[0].isupper()):
+                continue  # English month names are capitalised; "may 5" is a verb
+            year = int(y) if y else 0
+            if year and not 1000 <= year <= 2100:
+                continue
+            value, err = _date_value(year, month, int(d))
+            if err == "no-date":
+                continue
+            out.append(_date_cand(start, end, value, err, t, rank=1))
     for m in _NUMERIC_DATE.finditer(t):
-        if m.group("iy"):
-            y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+        raw = m.group()
+        if m.group(1) is None:
+            y, mo, d = int(raw[:4]), int(raw[5:7]), int(raw[8:10])
         else:
-            a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("c"))
-            mo, d = (a, b) if lang == "en" and m.group("sep") == "/" else (b, a)
+            a, b, c = raw.split(m.group(1))
+            a, b, y = int(a), int(b), int(c)
+            mo, d = (a, b) if lang == "en" and m.group(1) == "/" else (b, a)
             if mo > 12 and d <= 12:
                 mo, d = d, mo
         if not 1000 <= y <= 2100 or not 1 <= mo <= 12:
@@ -547,7 +632,7 @@ def _dates(t: str, lang: str) -> list[_Cand]:
         out.append(_date_cand(m.start(), m.end(), value, err, t, rank=1))
     if lang == "de":
         for m in _DE_SHORT_DATE.finditer(t):
-            d, mo = int(m.group("a")), int(m.group("b"))
+            d, mo = (int(x) for x in m.group().split(".")[:2])
             value, err = _date_value(0, mo, d)
             if err is None:
                 out.append(_date_cand(m.start(), m.end(), value, None, t, rank=1))
@@ -571,24 +656,22 @@ def _date_cand(start: int, end: int, value: float | None, err: str | None, t: st
 
 def _times(t: str, lang: str) -> list[_Cand]:
     out = []
-    for m in _TIME.finditer(t):
-        if m.group("h2") is not None:
-            h, mi, ap = int(m.group("h2")), int(m.group("min2")), None
-        else:
-            h = int(m.group("h"))
-            mi = int(m.group("min")) if m.group("min") else 0
-            ap = (m.group("ap1") or m.group("ap2") or "").lower()
-            sep = m.group("sep") or ""
-            if not ap and sep not in (":", "h", "H") and "h" not in sep:
-                continue  # 10.30 without "Uhr" is a decimal
-            if ap == "h" and lang not in ("fr", "de", "es"):
-                continue
-            if ap.startswith("p") and h < 12:
-                h += 12
-            elif ap.startswith("a") and h == 12:
-                h = 0
-            if ap[:1] in ("a", "p") and int(m.group("h")) > 12:
-                continue
+    for m in _time_re(lang).finditer(t):
+        h = int(m.group("h"))
+        if h > 23:
+            continue
+        mi = int(m.group("min")) if m.group("min") else 0
+        am, pm = m.group("am"), m.group("pm")
+        h24 = "h24" in m.re.groupindex and m.group("h24")
+        sep = m.group("sep") or ""
+        if not (am or pm or h24) and (sep == "." or not sep):
+            continue  # 10.30 alone is a decimal, 6 alone a number
+        if (am or pm) and lang in ("en", "es") and h > 12:
+            continue
+        if pm and h < 12:
+            h += 12
+        elif am and h == 12 and lang in ("en", "es"):
+            h = 0
         out.append(_Cand(m.start(), m.end(), float(h * 100 + mi), "time", rank=2))
     return out
 
@@ -654,6 +737,9 @@ def _parse(raw: str, lang: str) -> tuple[Decimal | None, str | None] | None:
     gchars, dchars = _SEPARATORS[lang]
     strict = _try(groups, seps, gchars, dchars)
     if isinstance(strict, Decimal):
+        if lang == "ar" and seps == ["."] and len(groups[0]) <= 3 and len(groups[1]) == 3:
+            # Arabic news often groups thousands with a dot: 20.000 is twenty thousand.
+            return Decimal(groups[0] + groups[1]), None
         return strict, None
     if lang not in ("en", "ar"):
         other = _try(groups, seps, *_FOREIGN)
@@ -717,7 +803,9 @@ def _extend(
     rm = _RANGE.match(t, end)
     if rm:
         nm = num_re.match(t, rm.end())
-        if nm and not (nm.end() < len(t) and t[nm.end()] in "-–—" and t[nm.end() + 1 : nm.end() + 2].isdigit()):
+        if nm and not (
+            nm.end() < len(t) and t[nm.end()] in "-–—" and t[nm.end() + 1 : nm.end() + 2].isdigit()
+        ):
             raw2 = nm.group()
             p2 = _parse(raw2, lang)
             if p2 is not None and p2[0] is not None:
@@ -731,7 +819,7 @@ def _extend(
                     value_end = v2
                     if v2 < value:
                         issue = "range-reversed"
-                        reason = f"the range '{t[start:nm.end()]}' ends before it starts"
+                        reason = f"the range '{t[start : nm.end()]}' ends before it starts"
                 elif v2 > value and not _is_year(raw2, v2):
                     value_end = v2
                 if value_end is not None:
@@ -780,6 +868,10 @@ def _extend(
                     reason = f"'{t[start:end]}' has the wrong suffix: {int(value)}{want}"
     if sm is not None and kind == "year":
         kind = "integer"
+    if kind == "year" and lang == "en" and value % 10 == 0 and t[end : end + 1] == "s":
+        if not t[end + 1 : end + 2].isalnum():
+            end += 1
+            unit = "decade"
     v = float(value * Decimal(scale)) if scale != 1 else float(value)
     ve = float(value_end * Decimal(scale)) if value_end is not None else None
     if kind in ("integer", "decimal") and scale != 1:

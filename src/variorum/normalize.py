@@ -19,7 +19,7 @@ from variorum.model import Figure
 #: :func:`normalize` (it folds them to ``'``), so the token cannot be confused with text.
 PLACEHOLDER = "‹#›"
 
-_DOUBLE = "\"«»„‟“”″‶〝〞〟❝❞⹂＂"
+_DOUBLE = '"«»„‟“”″‶〝〞〟❝❞⹂＂'
 _SINGLE = "‘’‚‛‹›′‵❛❜ʼ`´＇"
 _DASHES = "‐‑‒–—―−⁃﹘﹣－⸺⸻"
 # Invisible characters that only steer line breaking or byte order.

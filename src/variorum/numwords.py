@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 ADD, MUL, SCALE, ONE, PLURAL = "add", "mul", "scale", "one", "plural"
 
@@ -35,10 +36,32 @@ def _forms(spec: str, value: float, typ: str = ADD) -> dict[str, Entry]:
 _EN: dict[str, Entry] = {
     **_add(
         dict(
-            two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10,
-            eleven=11, twelve=12, thirteen=13, fourteen=14, fifteen=15, sixteen=16,
-            seventeen=17, eighteen=18, nineteen=19, twenty=20, thirty=30, forty=40,
-            fifty=50, sixty=60, seventy=70, eighty=80, ninety=90,
+            two=2,
+            three=3,
+            four=4,
+            five=5,
+            six=6,
+            seven=7,
+            eight=8,
+            nine=9,
+            ten=10,
+            eleven=11,
+            twelve=12,
+            thirteen=13,
+            fourteen=14,
+            fifteen=15,
+            sixteen=16,
+            seventeen=17,
+            eighteen=18,
+            nineteen=19,
+            twenty=20,
+            thirty=30,
+            forty=40,
+            fifty=50,
+            sixty=60,
+            seventy=70,
+            eighty=80,
+            ninety=90,
         )
     ),
     **_forms("one a an", 1, ONE),
@@ -56,9 +79,28 @@ _EN: dict[str, Entry] = {
 _DE: dict[str, Entry] = {
     **_add(
         dict(
-            zwei=2, drei=3, vier=4, fünf=5, sechs=6, sieben=7, acht=8, neun=9, zehn=10,
-            elf=11, zwölf=12, sechzehn=16, siebzehn=17, zwanzig=20, dreißig=30, vierzig=40,
-            fünfzig=50, sechzig=60, siebzig=70, achtzig=80, neunzig=90, zwo=2,
+            zwei=2,
+            drei=3,
+            vier=4,
+            fünf=5,
+            sechs=6,
+            sieben=7,
+            acht=8,
+            neun=9,
+            zehn=10,
+            elf=11,
+            zwölf=12,
+            sechzehn=16,
+            siebzehn=17,
+            zwanzig=20,
+            dreißig=30,
+            vierzig=40,
+            fünfzig=50,
+            sechzig=60,
+            siebzig=70,
+            achtzig=80,
+            neunzig=90,
+            zwo=2,
         )
     ),
     **_forms("ein eine einen einem einer eines eins", 1, ONE),
@@ -86,9 +128,28 @@ _DE_EXTRA = dict(dreizehn=13, vierzehn=14, fünfzehn=15, achtzehn=18, neunzehn=1
 _FR: dict[str, Entry] = {
     **_add(
         dict(
-            deux=2, trois=3, quatre=4, cinq=5, six=6, sept=7, huit=8, neuf=9, dix=10,
-            onze=11, douze=12, treize=13, quatorze=14, quinze=15, seize=16, vingt=20,
-            trente=30, quarante=40, cinquante=50, soixante=60, septante=70, huitante=80,
+            deux=2,
+            trois=3,
+            quatre=4,
+            cinq=5,
+            six=6,
+            sept=7,
+            huit=8,
+            neuf=9,
+            dix=10,
+            onze=11,
+            douze=12,
+            treize=13,
+            quatorze=14,
+            quinze=15,
+            seize=16,
+            vingt=20,
+            trente=30,
+            quarante=40,
+            cinquante=50,
+            soixante=60,
+            septante=70,
+            huitante=80,
             nonante=90,
         )
     ),
@@ -105,16 +166,61 @@ _FR: dict[str, Entry] = {
 _ES: dict[str, Entry] = {
     **_add(
         dict(
-            dos=2, tres=3, cuatro=4, cinco=5, seis=6, siete=7, ocho=8, nueve=9, diez=10,
-            once=11, doce=12, trece=13, catorce=14, quince=15, dieciséis=16, diecisiete=17,
-            dieciocho=18, diecinueve=19, veinte=20, veintiuno=21, veintiún=21, veintiuna=21,
-            veintidós=22, veintitrés=23, veinticuatro=24, veinticinco=25, veintiséis=26,
-            veintisiete=27, veintiocho=28, veintinueve=29, treinta=30, cuarenta=40,
-            cincuenta=50, sesenta=60, setenta=70, ochenta=80, noventa=90, cien=100,
-            ciento=100, doscientos=200, doscientas=200, trescientos=300, trescientas=300,
-            cuatrocientos=400, cuatrocientas=400, quinientos=500, quinientas=500,
-            seiscientos=600, seiscientas=600, setecientos=700, setecientas=700,
-            ochocientos=800, ochocientas=800, novecientos=900, novecientas=900,
+            dos=2,
+            tres=3,
+            cuatro=4,
+            cinco=5,
+            seis=6,
+            siete=7,
+            ocho=8,
+            nueve=9,
+            diez=10,
+            once=11,
+            doce=12,
+            trece=13,
+            catorce=14,
+            quince=15,
+            dieciséis=16,
+            diecisiete=17,
+            dieciocho=18,
+            diecinueve=19,
+            veinte=20,
+            veintiuno=21,
+            veintiún=21,
+            veintiuna=21,
+            veintidós=22,
+            veintitrés=23,
+            veinticuatro=24,
+            veinticinco=25,
+            veintiséis=26,
+            veintisiete=27,
+            veintiocho=28,
+            veintinueve=29,
+            treinta=30,
+            cuarenta=40,
+            cincuenta=50,
+            sesenta=60,
+            setenta=70,
+            ochenta=80,
+            noventa=90,
+            cien=100,
+            ciento=100,
+            doscientos=200,
+            doscientas=200,
+            trescientos=300,
+            trescientas=300,
+            cuatrocientos=400,
+            cuatrocientas=400,
+            quinientos=500,
+            quinientas=500,
+            seiscientos=600,
+            seiscientas=600,
+            setecientos=700,
+            setecientas=700,
+            ochocientos=800,
+            ochocientas=800,
+            novecientos=900,
+            novecientas=900,
         )
     ),
     **_forms("un uno una", 1, ONE),
@@ -236,6 +342,7 @@ _WORD = re.compile(r"quatre-vingts?|[^\W\d_]+", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")
 _SPACE = re.compile(r"[ \u00a0\u202f]")
 _GAP = re.compile(r"[ \u00a0\u202f]?-?[ \u00a0\u202f]?")
+_DE_STARTS = {w[:3] for w in _DE_MORPHS if len(w) >= 3}
 _AR_PREFIX = "وبل"
 
 
@@ -244,17 +351,6 @@ class WordNumber:
     start: int
     end: int
     value: float
-
-
-def _lookup(word: str, lang: str) -> Entry | None:
-    lex = LEXICON[lang]
-    low = word.lower()
-    hit = lex.get(low)
-    if hit is not None:
-        return hit
-    if lang == "de" and len(low) > 5 and _DE_WORD.fullmatch(low):
-        return _german_compound(low)
-    return None
 
 
 def _german_compound(word: str) -> Entry | None:
@@ -319,71 +415,115 @@ def _joins(prev: Entry, nxt: Entry, lang: str, conj: bool, ar_and: bool) -> bool
     return pv >= 20 and pv % 10 == 0 and nv < pv and (nv < 10 or lang == "fr" or pv >= 100)
 
 
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` as a trie: several times faster to scan with
+    than a flat alternation, and than looking up every word of a text."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(c) + build(sub) for c, sub in sorted(node.items()) if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+@cache
+def _start_re(lang: str) -> re.Pattern[str]:
+    """Where a number word starts (in lower-cased text)."""
+    words = _trie(list(LEXICON[lang]))
+    if lang == "ar":
+        return re.compile(rf"(?<!\w)[{_AR_PREFIX}]?{words}(?!\w)")
+    if lang == "de":
+        return re.compile(rf"(?<!\w)(?:{words}|{_trie(_DE_MORPHS)}+)(?!\w)")
+    return re.compile(rf"(?<!\w){words}(?!\w)")
+
+
+def _entry(word: str, lang: str) -> tuple[int, Entry | None]:
+    """(prefix length, entry) of a lower-cased word."""
+    if lang == "ar":
+        return _arabic(word)
+    hit = LEXICON[lang].get(word)
+    if hit is None and lang == "de" and len(word) > 5 and word[:3] in _DE_STARTS:
+        if _DE_WORD.fullmatch(word):
+            hit = _german_compound(word)
+    return 0, hit
+
+
 def find_word_numbers(text: str, lang: str) -> list[WordNumber]:
     """Numbers written in words, as (start, end, value); never the lone article or
     pronoun for 1, never a vague plural (``millions``)."""
     if lang not in LEXICON:
         return []
+    low = text.lower()
+    if len(low) != len(text):  # a few letters lower-case to two characters (İ)
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     out: list[WordNumber] = []
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     conjs = _CONJ[lang]
-    i = 0
-    n = len(words)
-    while i < n:
-        s, e, w = words[i]
-        if lang == "ar":
-            skip, entry = _arabic(w)
-            s += skip
-        else:
-            entry = _lookup(w, lang)
-        if entry is None:
-            i += 1
+    after = 0
+    for m in _start_re(lang).finditer(low):
+        if m.start() < after:
             continue
-        group = [(s, e, w, entry)]
-        j = i + 1
-        while j < n:
-            gap = text[group[-1][1] : words[j][0]]
-            conj = False
-            k = j
-            if _SPACE.fullmatch(gap) and words[j][2].lower() in conjs and j + 1 < n:
-                if _SPACE.fullmatch(text[words[j][1] : words[j + 1][0]]):
-                    conj, k = True, j + 1
-            if not conj and not (gap and _GAP.fullmatch(gap)):
+        skip, entry = _entry(m.group(), lang)
+        if entry is None:
+            continue
+        group = [(m.start() + skip, m.end(), m.group(), entry)]
+        pos = m.end()
+        while True:
+            g = _GAP.match(low, pos)
+            nxt = _WORD.match(low, g.end()) if g and g.end() > pos else None
+            if nxt is None:
                 break
-            ks, ke, kw = words[k]
+            conj = False
+            if nxt.group() in conjs and _SPACE.fullmatch(low, pos, nxt.start()):
+                sp = _SPACE.match(low, nxt.end())
+                n2 = _WORD.match(low, sp.end()) if sp else None
+                if n2 is None:
+                    break
+                nxt, conj = n2, True
+            word = nxt.group()
             ar_and = False
             if lang == "ar":
-                hit = _AR.get(kw)
-                if hit is None and kw[0] == "و":
-                    hit, ar_and = _AR.get(kw[1:]), True
+                hit = _AR.get(word)
+                if hit is None and word[0] == "و":
+                    hit, ar_and = _AR.get(word[1:]), True
             else:
-                hit = _lookup(kw, lang)
+                hit = _entry(word, lang)[1]
             if hit is None or not _joins(group[-1][3], hit, lang, conj, ar_and):
                 break
-            group.append((ks, ke, kw, hit))
-            j = k + 1
-        i = j
-        out.extend(_accept(group, text, lang))
+            group.append((nxt.start(), nxt.end(), word, hit))
+            pos = nxt.end()
+        after = group[-1][1]
+        out.extend(_accept(group, low, lang))
     return out
 
 
 def _accept(group: list, text: str, lang: str) -> list[WordNumber]:
     entries = [g[3] for g in group]
     # An article counts only before a multiplier: "a million", "eine Million".
-    while entries and entries[0][1] == PLURAL:
+    # A scale without a number before it belongs to digits ("1.7 million four") or
+    # is vague ("millions"), unless the language uses it alone ("tausend Menschen").
+    while entries and (
+        entries[0][1] == PLURAL
+        or (entries[0][1] in (MUL, SCALE) and group[0][2].lower() not in _ALONE[lang])
+    ):
         group, entries = group[1:], entries[1:]
     if not entries:
         return []
-    if len(entries) == 1 and entries[0][1] in (MUL, SCALE):
-        if group[0][2].lower() not in _ALONE[lang]:
-            return []
     end = group[-1][1]
     if lang == "en" and _FRACTION_AFTER.match(text, end):
         return []
     if lang == "fr" and len(group) == 1 and group[0][2].lower() == "neuf":
         # "neuf" is also "new": count it only before a noun ("neuf personnes").
         nxt = _NEXT_WORD.match(text, end)
-        if not nxt or nxt.group(1).lower() in _NEUF_NOT_BEFORE:
+        if not nxt or nxt.group(1) in _NEUF_NOT_BEFORE:
             return []
     value = _value(entries)
     if value <= 1:
