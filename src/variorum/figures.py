@@ -123,9 +123,29 @@ _CURRENCY_SIGNS = {
     "₺": "TRY",
     "₴": "UAH",
 }
-_ISO = (
-    "USD EUR GBP RUB AZN JPY CNY CHF AMD TRY UAH INR CAD AUD SAR AED EGP KZT GEL ILS IRR"
-).split()
+_ISO = [
+    "USD",
+    "EUR",
+    "GBP",
+    "RUB",
+    "AZN",
+    "JPY",
+    "CNY",
+    "CHF",
+    "AMD",
+    "TRY",
+    "UAH",
+    "INR",
+    "CAD",
+    "AUD",
+    "SAR",
+    "AED",
+    "EGP",
+    "KZT",
+    "GEL",
+    "ILS",
+    "IRR",
+]
 _CURPRE = re.compile(
     rf"(?:(?<![A-Za-z])(?P<iso>{'|'.join(_ISO)})[ \u00a0]?|(?P<sign>{_alt(_CURRENCY_SIGNS)})"
     r"[ \u00a0]?)$"
@@ -323,6 +343,7 @@ def _pct_re(lang: str) -> re.Pattern[str]:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_EASTERN_DIGIT = re.compile("[٠-٩۰-۹]")
 _RANGE = re.compile(r"[ \u00a0]?(?P<dash>[-–—])[ \u00a0]?")
 _ORDINAL = {
     "en": re.compile(r"(?P<o>st|nd|rd|th)\b"),
@@ -423,6 +444,7 @@ def _date_re(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
 
 
 _DAY_NUMBER = re.compile(r"\d(?<![\w.,]\d)\d?(?!\d)")
+_DAY_NUMBER_AR = re.compile(r"\d(?:(?<![\w.,]\d)|(?<=(?<!\w)[وبل]\d))\d?(?!\d)")
 _EN_MONTH_FIRST = re.compile(
     r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)(?:,?[ \u00a0](?P<y>\d{4})(?!\d))?"
 )
@@ -521,7 +543,7 @@ def find_figures(text: str, lang: str) -> list[Figure]:
 
 
 def _find(text: str, lang: str) -> list[Figure]:
-    t = text.translate(_DIGITS)
+    t = text.translate(_DIGITS) if _EASTERN_DIGIT.search(text) else text
     cands: list[_Cand] = []
     cands += _placeholders(t)
     if _HAS_DIGIT.search(t):
@@ -592,7 +614,7 @@ def _dates(t: str, lang: str) -> list[_Cand]:
     out = []
     months = _months(lang)
     first, before = _date_re(lang)
-    for dm in _DAY_NUMBER.finditer(t):
+    for dm in (_DAY_NUMBER_AR if lang == "ar" else _DAY_NUMBER).finditer(t):
         pos = dm.start()
         found = []
         m = first.match(t, pos)
@@ -676,17 +698,11 @@ def _times(t: str, lang: str) -> list[_Cand]:
     return out
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _split(raw: str) -> tuple[list[str], list[str]]:
-    groups, seps, cur = [], [], []
-    for ch in raw:
-        if ch.isdigit():
-            cur.append(ch)
-        else:
-            groups.append("".join(cur))
-            seps.append(ch)
-            cur = []
-    groups.append("".join(cur))
-    return groups, seps
+    return _NON_DIGIT.split(raw), _NON_DIGIT.findall(raw)
 
 
 def _sep_name(c: str) -> str:
@@ -729,9 +745,9 @@ def _try(groups: list[str], seps: list[str], gchars: str, dchars: str) -> Decima
 def _parse(raw: str, lang: str) -> tuple[Decimal | None, str | None] | None:
     """(value, error) of a digit string; None when it is not a figure at all
     (a version or code such as ``12.1.1``)."""
-    groups, seps = _split(raw)
-    if not seps:
+    if raw.isdigit():
         return Decimal(raw), None
+    groups, seps = _split(raw)
     if _ONLY_DOTS.fullmatch(raw) and any(len(g) != 3 for g in groups[1:]):
         return None
     gchars, dchars = _SEPARATORS[lang]
@@ -765,7 +781,7 @@ def _numbers(t: str, lang: str) -> list[_Cand]:
     num_re = _num_re(lang)
     for m in num_re.finditer(t):
         start, end, raw = m.start(), m.end(), m.group()
-        if _is_identifier(t, start):
+        if start > 1 and t[start - 1] == "-" and _is_identifier(t, start):
             continue
         parsed = _parse(raw, lang)
         if parsed is None:
@@ -797,7 +813,7 @@ def _extend(
     if pre:
         start = pre.start()
         unit = pre.group("iso") or _CURRENCY_SIGNS[pre.group("sign")]
-    kind = "year" if _is_year(raw, value) else ("decimal" if value % 1 else "integer")
+    kind = "year" if _is_year(raw, value) else _int_or_decimal(value)
     value_end: Decimal | None = None
     issue = reason = None
     rm = _RANGE.match(t, end)
@@ -868,15 +884,19 @@ def _extend(
                     reason = f"'{t[start:end]}' has the wrong suffix: {int(value)}{want}"
     if sm is not None and kind == "year":
         kind = "integer"
-    if kind == "year" and lang == "en" and value % 10 == 0 and t[end : end + 1] == "s":
-        if not t[end + 1 : end + 2].isalnum():
-            end += 1
-            unit = "decade"
+    decade = t[end : end + 1] == "s" and not t[end + 1 : end + 2].isalnum()
+    if kind == "year" and lang == "en" and value % 10 == 0 and decade:
+        end += 1
+        unit = "decade"
     v = float(value * Decimal(scale)) if scale != 1 else float(value)
     ve = float(value_end * Decimal(scale)) if value_end is not None else None
     if kind in ("integer", "decimal") and scale != 1:
-        kind = "decimal" if v % 1 else "integer"
+        kind = "decimal" if math.isfinite(v) and v % 1 else "integer"
     return _Cand(start, end, v, kind, ve, unit, issue, reason)
+
+
+def _int_or_decimal(value: Decimal) -> str:
+    return "integer" if value == value.to_integral_value() else "decimal"
 
 
 def _english_suffix(n: int) -> str:

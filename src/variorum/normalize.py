@@ -59,6 +59,14 @@ def normalize(text: str) -> str:
     return _fold(text)
 
 
+def _piece(text: str) -> str:
+    """A folded stretch of text that keeps one space at either end if it had any."""
+    core = _fold(text)
+    if not core:
+        return " " if any(c.isspace() for c in text) else ""
+    return (" " if text[0].isspace() else "") + core + (" " if text[-1].isspace() else "")
+
+
 def skeleton(text: str, figures: Sequence[Figure]) -> str:
     """The norm of ``text`` with each figure's span replaced by :data:`PLACEHOLDER`.
 
@@ -69,8 +77,8 @@ def skeleton(text: str, figures: Sequence[Figure]) -> str:
     for f in sorted(figures, key=lambda f: (f.start, f.end)):
         if f.start < last or f.end > len(text) or f.end <= f.start:
             continue
-        parts.append(_fold(text[last : f.start]))
-        parts.append(f" {PLACEHOLDER} ")
+        parts.append(_piece(text[last : f.start]))
+        parts.append(PLACEHOLDER)
         last = f.end
-    parts.append(_fold(text[last:]))
+    parts.append(_piece(text[last:]))
     return " ".join("".join(parts).split())

@@ -296,7 +296,7 @@ _AR: dict[str, Entry] = {
     **_forms("سبعون سبعين", 70),
     **_forms("ثمانون ثمانين", 80),
     **_forms("تسعون تسعين", 90),
-    **_forms("مئتان مئتين مائتان مائتين", 200),
+    **_forms("مئتان مئتين مائتان مائتين مئتي مائتي", 200),
     **_forms("ثلاثمئة ثلاثمائة", 300),
     **_forms("أربعمئة أربعمائة اربعمئة اربعمائة", 400),
     **_forms("خمسمئة خمسمائة", 500),
@@ -304,8 +304,8 @@ _AR: dict[str, Entry] = {
     **_forms("سبعمئة سبعمائة", 700),
     **_forms("ثمانمئة ثمانمائة ثمانيمئة ثمانيمائة", 800),
     **_forms("تسعمئة تسعمائة", 900),
-    **_forms("ألفان ألفين", 2000),
-    **_forms("مليونان مليونين", 2e6),
+    **_forms("ألفان ألفين ألفي", 2000),
+    **_forms("مليونان مليونين مليوني", 2e6),
     **_forms("ملياران مليارين", 2e9),
     **_forms("واحد واحدة أحد إحدى", 1, ONE),
     **_forms("مئة مائة", 100, MUL),
@@ -332,7 +332,7 @@ _ALONE = {
     "de": {"hundert", "tausend"},
     "fr": {"cent", "mille"},
     "es": {"mil", "docena"},
-    "ru": {"тысяча", "тысячу", "миллион", "миллиард"},
+    "ru": {"тысяча", "тысячу", "миллион", "миллиона", "миллиард", "миллиарда"},
     "ar": {"مئة", "مائة", "ألف", "مليون", "مليار"},
     "en": set(),
 }
@@ -405,7 +405,13 @@ def _joins(prev: Entry, nxt: Entry, lang: str, conj: bool, ar_and: bool) -> bool
     if nt in (MUL, SCALE, PLURAL):
         return not conj and pt != PLURAL if nt == MUL else True
     if lang == "ar":
-        return ar_and or pt in (MUL, SCALE, PLURAL) or (pv < 20 and nv == 10)
+        if pt in (MUL, SCALE, PLURAL):
+            return True
+        if ar_and:
+            # Arabic says units before tens (خمسة وعشرون) but thousands and hundreds
+            # first; a larger number after و starts a new figure.
+            return nv < pv or (pv < 10 and 20 <= nv < 100 and nv % 10 == 0)
+        return pv < 20 and nv == 10
     if pt in (MUL, SCALE, PLURAL):
         return True
     if conj:
@@ -451,9 +457,9 @@ def _entry(word: str, lang: str) -> tuple[int, Entry | None]:
     if lang == "ar":
         return _arabic(word)
     hit = LEXICON[lang].get(word)
-    if hit is None and lang == "de" and len(word) > 5 and word[:3] in _DE_STARTS:
-        if _DE_WORD.fullmatch(word):
-            hit = _german_compound(word)
+    compound = lang == "de" and len(word) > 5 and word[:3] in _DE_STARTS
+    if hit is None and compound and _DE_WORD.fullmatch(word):
+        hit = _german_compound(word)
     return 0, hit
 
 
