@@ -95,11 +95,12 @@ def _num_re(lang: str) -> re.Pattern[str]:
     seps = ".,٬٫" + {"de": "'’", "ar": "،"}.get(lang, "")
     # Each pattern starts with a bare digit class so that the regex engine can skip
     # ahead to digits; the look-behind after the first digit checks what precedes it.
-    # Arabic attaches و (and), ب (by) and ل (for) to a following number: و400.
+    # Arabic attaches و (and), ب (by) and ل (for) to a following number (و400), and
+    # Arabic letters never make a number part of a name the way Latin ones do (A320).
     first = (
-        r"\d(?:(?<![\w.,]\d)|(?<=(?<!\w)[وبل]\d)|(?<=(?<!\w)[وبل]ـ\d))"
+        r"\d(?<![A-Za-z0-9_.,\u0400-\u04ff]\d)"
         if lang == "ar"
-        else r"\d(?<![\w.,]\d)"
+        else r"\d(?<![\w,]\d)(?<!(?<![Nn]o|Nr)\.\d)"  # "No.1" is a number, ".5" not
     )
     return re.compile(
         rf"{first}(?:\d{{0,2}}(?:[{space}]\d{{3}})+(?!\d)(?:[.,٫]\d+)?"
@@ -444,7 +445,7 @@ def _date_re(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
 
 
 _DAY_NUMBER = re.compile(r"\d(?<![\w.,]\d)\d?(?!\d)")
-_DAY_NUMBER_AR = re.compile(r"\d(?:(?<![\w.,]\d)|(?<=(?<!\w)[وبل]\d))\d?(?!\d)")
+_DAY_NUMBER_AR = re.compile(r"\d(?<![A-Za-z0-9_.,]\d)\d?(?!\d)")
 _EN_MONTH_FIRST = re.compile(
     r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\w)(?:,?[ \u00a0](?P<y>\d{4})(?!\d))?"
 )
@@ -460,7 +461,7 @@ _AM_PM = {
     "de": (r"Uhr(?: morgens| früh)?", r"Uhr (?:abends|nachmittags)"),
     "fr": (r"h(?:eures?)? du matin", r"h(?:eures?)? (?:du soir|de l'après-midi|de l’après-midi)"),
     "es": (r"de la (?:mañana|madrugada)", r"de la (?:tarde|noche)"),
-    "ru": (r"утра|ночи", r"вечера"),
+    "ru": (r"(?:час(?:а|ов)? )?(?:утра|ночи)", r"(?:час(?:а|ов)? )?вечера"),
     "ar": (r"صباح[اًا]*", r"مساء[اًءا]*|ظهر[اًا]*"),
 }
 
@@ -481,9 +482,12 @@ def _time_re(lang: str) -> re.Pattern[str]:
 # Decades: "1930s" and "1930er" are read as years already; these are the short forms.
 _DECADE = {
     "de": r"(?P<d>[1-9](?<![\w.,][1-9])0)er(?=[- ]?Jahre)",
-    "fr": r"(?<=années )(?P<d>[1-9]0)(?![\d\w])",
-    "es": r"(?<=años )(?P<d>[1-9]0)(?![\d\w])|(?<=década de los )(?P<d2>[1-9]0)(?![\d\w])",
-    "ru": r"(?P<d>[1-9](?<![\w.,][1-9])0)-(?:е|х|ми)(?= год)",
+    "fr": r"(?<=années[ \u00a0])(?P<d>[1-9]0)(?![\d\w])",
+    "es": (
+        r"(?<=años[ \u00a0])(?P<d>[1-9]0)(?![\d\w])"
+        r"|(?<=década de los[ \u00a0])(?P<d2>[1-9]0)(?![\d\w])"
+    ),
+    "ru": r"(?P<d>[1-9](?<![\w.,][1-9])0)-(?:е|х|ми)(?=[ \u00a0]год)",
 }
 _AR_DECADES = {
     "عشرينيات": 1920,
@@ -498,11 +502,11 @@ _AR_DECADES = {
 }
 _AR_DECADE = re.compile(r"(?<!\w)(?:ال|بال|وال|في ال)?(?P<w>" + _alt(_AR_DECADES) + r")(?!\w)")
 _ROMAN_CENTURY = {
-    "es": r"(?<=siglo )(?P<r>[IVXL]{1,6})\b",
-    "fr": r"\b(?P<r>[IVXL]{1,6})(?:e|ème|ᵉ)(?= siècle)",
-    "ru": r"\b(?P<r>[IVXL]{1,6})(?= век)",
+    "es": r"(?<=siglo[ \u00a0])(?P<r>[IVXL]{1,6})\b",
+    "fr": r"\b(?P<r>[IVXL]{1,6})(?:e|ème|ᵉ)(?=[ \u00a0]siècle)",
+    "ru": r"\b(?P<r>[IVXL]{1,6})(?=[ \u00a0]век)",
 }
-_CENTURY_WORD = {"es": "siglo ", "fr": " siècle", "ru": " век"}
+_CENTURY_WORD = {"es": "siglo", "fr": "siècle", "ru": "век"}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
