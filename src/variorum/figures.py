@@ -42,7 +42,6 @@ from babel.dates import get_month_names
 from variorum.model import Figure
 from variorum.numwords import find_word_numbers
 
-LANGS = ("en", "de", "fr", "es", "ru", "ar")
 _LANG_NAMES = {
     "en": "English",
     "de": "German",
