@@ -24,6 +24,7 @@ def test_seed_figures_exactly():
         ("September 19", 919, "date", None),
         ("30", 30, "integer", None),  # nearly 30 years ago
         ("two", 2, "words", None),  # two decades
+        ("nineties", 1990, "year", None),  # the early nineties
         ("two", 2, "words", None),  # two senior officials
         ("30,1988", None, "integer", "bad-grouping"),
         ("a million", 1_000_000, "words", None),
@@ -535,3 +536,16 @@ def test_comparable_and_value_keys_across_languages():
     )
     assert comparable(en[0]) == ("num", 1988.0, 1994.0)
     assert comparable(find_figures("<>", "en")[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in the early nineties", [("nineties", 1990.0, "decade")]),
+        ("The Sixties were loud", [("Sixties", 1960.0, "decade")]),
+        ("in the mid-eighties", [("eighties", 1980.0, "decade")]),
+        ("she is in her nineties", []),
+    ],
+)
+def test_english_decades_in_words(text, expected):
+    assert [(f.raw, f.value, f.unit) for f in find_figures(text, "en")] == expected

@@ -488,6 +488,23 @@ _DECADE = {
     ),
     "ru": r"(?P<d>[1-9](?<![\w.,][1-9])0)-(?:е|х|ми)(?=[ \u00a0]год)",
 }
+# English decades in words, only after a word that makes them a period of time
+# ("the early nineties"), not an age ("in her nineties").
+_EN_DECADES = {
+    "twenties": 1920,
+    "thirties": 1930,
+    "forties": 1940,
+    "fifties": 1950,
+    "sixties": 1960,
+    "seventies": 1970,
+    "eighties": 1980,
+    "nineties": 1990,
+}
+_EN_DECADE = re.compile(
+    r"(?i)\b(?:the|early|late|mid)[ -](?:(?:early|late|mid)[ -])?(?P<w>"
+    + "|".join(_EN_DECADES)
+    + r")\b"
+)
 _AR_DECADES = {
     "عشرينيات": 1920,
     "ثلاثينيات": 1930,
@@ -524,6 +541,10 @@ def _extras(t: str, lang: str) -> list[_Cand]:
         for m in re.finditer(_DECADE[lang], t):
             d = int(m.group("d") or m.group("d2"))
             out.append(_Cand(m.start(), m.end(), 1900.0 + d, "year", unit="decade", rank=2))
+    if lang == "en" and "ties" in t.lower():
+        for m in _EN_DECADE.finditer(t):
+            v = float(_EN_DECADES[m.group("w").lower()])
+            out.append(_Cand(m.start("w"), m.end("w"), v, "year", unit="decade", rank=2))
     if lang == "ar" and "ينيات" in t:
         for m in _AR_DECADE.finditer(t):
             v = float(_AR_DECADES[m.group("w")])
