@@ -86,8 +86,8 @@ def figure_rows(
     elif not list(db.query("select 1 from articles where slug = ?", [article])):
         raise VariorumError(f"no article {article!r} in the database")
     sql = """
-    select v.label, s.position + 1 as sentence, s.position, f.raw, f.value, f.value_end, f.kind, f.unit,
-           f.issue, f.reason, s.text as sentence_text
+    select v.label, s.position + 1 as sentence, s.position, f.raw, f.value, f.value_end,
+           f.kind, f.unit, f.issue, f.reason, s.text as sentence_text
     from figures f join sentences s on s.id = f.sentence
     join versions v on v.id = f.version join articles a on a.id = v.article
     where a.slug = ? {label} {issues}
