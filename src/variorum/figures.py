@@ -39,17 +39,10 @@ from functools import cache
 
 from babel.dates import get_month_names
 
+from variorum.languages import SUPPORTED
 from variorum.model import Figure
 from variorum.numwords import find_word_numbers
 
-_LANG_NAMES = {
-    "en": "English",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "ru": "Russian",
-    "ar": "Arabic",
-}
 # Arabic-Indic and Persian digits read as ASCII; one character each, so offsets hold.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NB = "\u00a0\u202f\u2009\u2007"  # no-break, narrow no-break, thin and figure spaces
@@ -819,7 +812,9 @@ def _numbers(t: str, lang: str) -> list[_Cand]:
                     None,
                     "integer" if "." not in raw else "decimal",
                     issue="bad-grouping",
-                    reason=f"'{raw}' is not a well-formed number in {_LANG_NAMES[lang]}: {err}",
+                    reason=(
+                        f"'{raw}' is not a well-formed number in {SUPPORTED.get(lang, lang)}: {err}"
+                    ),
                 )
             )
             continue
