@@ -243,3 +243,18 @@ def test_edited_copy_covers_and_identical_is_all_exact(a, rnd):
             texts[k] = texts[k].replace(" ", " new ", 1)
     new = S(" ".join(texts)) if texts else []
     _covers(old, new, align_revision(old, new))
+
+
+def test_merge_that_absorbs_the_second_sentence_into_a_clause():
+    old = analyse(
+        "Karabakh officials said at the time that the protesters were a cover, including "
+        "Azerbaijani officials. Baku denied the accusation.",
+        "en",
+    ).sentences
+    new = analyse(
+        "Karabakh officials said at the time that the protesters were a front for "
+        "Azerbaijani officials, which Baku denied.",
+        "en",
+    ).sentences
+    groups = align_revision(old, new)
+    assert [(g.old, g.new, g.method) for g in groups] == [((0, 1), (0,), "merge")]

@@ -44,8 +44,8 @@ GOLDEN = [
     ),
     (
         "one figure token",
-        "It cost 1,200 dollars.",
-        "It cost 1,500 dollars.",
+        "It took 1,200 days.",
+        "It took 1,500 days.",
         [
             (
                 "figure",
@@ -53,7 +53,7 @@ GOLDEN = [
                 (0,),
                 False,
                 [("1,200", "1,500")],
-                [(0, "It cost "), (-1, "1,200"), (1, "1,500"), (0, " dollars.")],
+                [(0, "It took "), (-1, "1,200"), (1, "1,500"), (0, " days.")],
             )
         ],
     ),
@@ -412,3 +412,16 @@ def test_every_change_diff_rebuilds_its_texts(a, b):
             assert c.figures
         else:
             assert not c.figures
+
+
+def test_translation_ignores_a_lone_two_carried_by_grammar():
+    en = analyse("Armenia has fought two major wars over Karabakh since 1988.", "en").sentences
+    ar = analyse("خاضت أرمينيا حربين كبيرتين بسبب قرة باغ منذ عام ١٩٨٨.", "ar").sentences
+    fr = analyse("L'Arménie a mené deux guerres depuis 1989.", "fr").sentences
+    assert [
+        c.kind for c in compare(en, ar, relation="translation", old_lang="en", new_lang="ar")
+    ] == ["same"]
+    changes = compare(en, fr, relation="translation", old_lang="en", new_lang="fr")
+    assert [(c.kind, [(p.old.raw, p.new.raw) for p in c.figures]) for c in changes] == [
+        ("figure", [("1988", "1989")])
+    ]

@@ -774,7 +774,10 @@ def test_cli_ingest_url(site, tmp_path, no_proxy):
         cli, ["--db", dbp, "ingest", site.url("/story"), "--article", "k", "--label", "orig"]
     )
     assert r.exit_code == 0, r.output
-    assert r.output == "k/orig: added\n"
+    # The page's corrupted "30,1988" is flagged right away.
+    assert r.output == (
+        "k/orig: added\n  1 figure(s) look wrong: variorum figures k orig --issues\n"
+    )
     db = store.open_db(dbp)
     assert db.execute("select text, source, format from versions").fetchone() == (
         text(A),

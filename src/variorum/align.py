@@ -35,6 +35,8 @@ CONTAIN_MIN_WORDS = 6  # ...if the shorter one has at least this many words
 MOVE_THRESHOLD = 0.70  # stricter: a moved match may come from anywhere in the document
 MIN_MOVE_WORDS = 3  # a skeleton-only move needs this many words besides its figures
 SPLIT_MARGIN = 0.10  # a concatenation must beat the best single sentence by this much
+ABSORB_SHARE = 0.4  # ...or half the added sentences' words are matched by the concatenation
+ABSORB_MIN_WORDS = 2  # ...and at least this many
 MAX_PARTS = 3  # at most this many sentences on the many side of a split or merge
 FULL_GAP_PAIRS = 40_000  # gaps up to this many old x new pairs are searched completely
 BAND = 60  # in larger gaps a sentence is compared with this many either side of its place
@@ -261,18 +263,34 @@ class _Aligner:
                     if any(k != center and (k not in pool or taken[k] is not None) for k in span):
                         continue
                     if side == "new":
-                        w = self.weight(self.ow(i), "".join(self.nw(k) for k in span))
+                        one, center_words = self.ow(i), self.nw(j)
+                        whole = "".join(self.nw(k) for k in span)
                         cand = ([i], span)
                     else:
-                        w = self.weight("".join(self.ow(k) for k in span), self.nw(j))
+                        one, center_words = self.nw(j), self.ow(i)
+                        whole = "".join(self.ow(k) for k in span)
                         cand = (span, [j])
-                    if w >= base + SPLIT_MARGIN and (best is None or w > best[0]):
+                    w = self.weight(one, whole)
+                    grew = w >= base + SPLIT_MARGIN or self._absorbs(
+                        one, whole, center_words, w, base
+                    )
+                    if grew and (best is None or w > best[0]):
                         best = (w, *cand)
         if best is None:
             return
         w, olds, news = best
         self.groups[gid] = Group((), (), 0.0, "none")  # retired; its sentences move on
         self.add(olds, news, self._group_sim(olds, news), "split" if len(news) > 1 else "merge")
+
+    @staticmethod
+    def _absorbs(one: str, whole: str, center: str, w: float, base: float) -> bool:
+        """A merge or split whose similarity barely moves can still be real: the added
+        sentences' words turn up in the other side ("X. Baku denied it." -> "X, which
+        Baku denied."). Accept when at least 40% of the added tokens, and at least
+        two, are matched by the concatenation beyond what the single sentence matched."""
+        added = len(whole) - len(center)
+        gain = LCSseq.similarity(one, whole) - LCSseq.similarity(one, center)
+        return w >= base - 0.05 and gain >= max(ABSORB_MIN_WORDS, ABSORB_SHARE * added)
 
     def _group_sim(self, olds: Sequence[int], news: Sequence[int]) -> float:
         return self.sim("".join(self.ow(i) for i in olds), "".join(self.nw(j) for j in news))

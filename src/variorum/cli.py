@@ -238,7 +238,9 @@ def figures(
         return
     cols = ["label", "sentence", "raw", "value", "kind", "issue", "reason"]
     click.echo(
-        report.table(rows, cols) if rows else "no figures" + (" with issues" if only_issues else "")
+        report.table(rows, cols, full=("reason",))
+        if rows
+        else "no figures" + (" with issues" if only_issues else "")
     )
 
 
@@ -265,7 +267,7 @@ def check(file: str, lang: str, as_json: bool, fmt: str | None) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif rows:
-        click.echo(report.table(rows, ["sentence", "raw", "issue", "reason"]))
+        click.echo(report.table(rows, ["sentence", "raw", "issue", "reason"], full=("reason",)))
     else:
         click.echo("no figure issues")
     if rows:

@@ -219,6 +219,13 @@ def _pair_off(
 # --- translations -----------------------------------------------------------------------------
 
 
+def _grammatical(f: Figure) -> bool:
+    """A lone 'two' written as a word, with no counterpart, is usually grammar: Arabic
+    duals (عقدين, two decades) and 'both' (les deux pays) carry it without a numeral.
+    Reporting it would be a false alarm far more often than a lost figure."""
+    return f.kind == "words" and f.value is not None and f.value <= 2
+
+
 def _translation_change(g: Group, old: Sequence[Sentence], new: Sequence[Sentence]) -> Change:
     if not g.new and not g.old:
         return Change(g, "same")
@@ -229,5 +236,6 @@ def _translation_change(g: Group, old: Sequence[Sentence], new: Sequence[Sentenc
     ofigs = [f for i in g.old for f in old[i].figures]
     nfigs = [f for j in g.new for f in new[j].figures]
     pairs, lo, ln = _pair_off(ofigs, nfigs, _translation_key)
-    pairs += [FigurePair(f, None) for f in lo] + [FigurePair(None, f) for f in ln]
+    pairs += [FigurePair(f, None) for f in lo if not _grammatical(f)]
+    pairs += [FigurePair(None, f) for f in ln if not _grammatical(f)]
     return Change(g, "figure" if pairs else "same", figures=pairs)

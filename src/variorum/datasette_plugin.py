@@ -29,6 +29,7 @@ from datasette.utils.asgi import Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
+from variorum import store
 from variorum.report import diff_ops_html
 
 PLUGIN = "variorum"
@@ -59,16 +60,6 @@ COUNTS = [
     ("split", "split", "split"),
     ("merged", "merged", "merged"),
 ]
-_COUNT_OF_KIND = {
-    "figure": "figure_changes",
-    "wording": "wording_changes",
-    "punctuation": "punctuation_changes",
-    "added": "added",
-    "removed": "removed",
-    "moved": "moved",
-    "split": "split",
-    "merged": "merged",
-}
 
 
 # --- hooks -------------------------------------------------------------------------------------
@@ -681,8 +672,8 @@ def compare_data(
         groups = _computed_groups(conn, a, b, relation)
         counts = {col: 0 for col, _, _ in COUNTS}
         for g in groups:
-            if g.kind in _COUNT_OF_KIND:
-                counts[_COUNT_OF_KIND[g.kind]] += 1
+            if g.kind in store.COUNT_COLUMNS:
+                counts[store.COUNT_COLUMNS[g.kind]] += 1
     data.update(
         stored=bool(stored),
         comparison_id=stored[0]["id"] if stored else None,

@@ -55,44 +55,37 @@ def _code(n: int) -> str:
     return chr(c)
 
 
-def _encode(a: Sequence[T], b: Sequence[T]) -> tuple[str, str, list[T]]:
-    """Both sequences as strings of code points, one per distinct token, and the table."""
-    index: dict[T, str] = {}
-    table: list[T] = []
+class TokenEncoder:
+    """Encodes token sequences as strings, one code point per distinct token, consistently
+    across calls: string similarity of the encodings is then token similarity (e.g.
+    rapidfuzz's ``fuzz.ratio`` becomes a word-level Indel similarity). ``table[k]`` is
+    the token behind the k-th code point handed out."""
 
-    def enc(seq: Sequence[T]) -> str:
+    def __init__(self) -> None:
+        self.index: dict[Hashable, str] = {}
+        self.table: list[Hashable] = []
+
+    def __call__(self, tokens: Iterable[Hashable]) -> str:
         out = []
-        for tok in seq:
-            ch = index.get(tok)
+        for tok in tokens:
+            ch = self.index.get(tok)
             if ch is None:
-                if len(table) >= _MAX_TOKENS:
+                if len(self.table) >= _MAX_TOKENS:
                     raise ValueError(f"more than {_MAX_TOKENS} distinct tokens to diff")
-                ch = index[tok] = _code(len(table))
-                table.append(tok)
+                ch = self.index[tok] = _code(len(self.table))
+                self.table.append(tok)
             out.append(ch)
         return "".join(out)
 
-    return enc(a), enc(b), table
+
+def _encode(a: Sequence[T], b: Sequence[T]) -> tuple[str, str, list[T]]:
+    """Both sequences as strings of code points, one per distinct token, and the table."""
+    enc = TokenEncoder()
+    return enc(a), enc(b), enc.table  # type: ignore[return-value]
 
 
 def token_encoder() -> Callable[[Iterable[Hashable]], str]:
-    """A function that encodes token sequences as strings, one code point per distinct
-    token, consistently across calls: string similarity of the encodings is then token
-    similarity (e.g. rapidfuzz's ``fuzz.ratio`` becomes a word-level Indel similarity)."""
-    index: dict[Hashable, str] = {}
-
-    def enc(tokens: Iterable[Hashable]) -> str:
-        out = []
-        for tok in tokens:
-            ch = index.get(tok)
-            if ch is None:
-                if len(index) >= _MAX_TOKENS:
-                    raise ValueError(f"more than {_MAX_TOKENS} distinct tokens")
-                ch = index[tok] = _code(len(index))
-            out.append(ch)
-        return "".join(out)
-
-    return enc
+    return TokenEncoder()
 
 
 def _decode_index(ch: str) -> int:

@@ -37,8 +37,9 @@ def check_date(value: str) -> str:
     return value
 
 
-def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+def table(rows: list[dict[str, Any]], columns: list[str], *, full: tuple[str, ...] = ()) -> str:
+    """A plain-text table; long cells are cut to 80 characters except in ``full`` columns."""
+    cells = [[_cell(r.get(c), c in full) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -48,13 +49,13 @@ def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _cell(v: Any) -> str:
+def _cell(v: Any, full: bool = False) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     text = one_line(str(v))
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if full or len(text) <= 80 else text[:77] + "..."
 
 
 def version_rows(db: Database, article: str | None) -> list[dict[str, Any]]:
@@ -85,8 +86,8 @@ def figure_rows(
     elif not list(db.query("select 1 from articles where slug = ?", [article])):
         raise VariorumError(f"no article {article!r} in the database")
     sql = """
-    select v.label, s.position as sentence, f.raw, f.value, f.value_end, f.kind, f.unit,
-           f.issue, f.reason, s.text as sentence_text
+    select v.label, s.position + 1 as sentence, s.position, f.raw, f.value, f.value_end,
+           f.kind, f.unit, f.issue, f.reason, s.text as sentence_text
     from figures f join sentences s on s.id = f.sentence
     join versions v on v.id = f.version join articles a on a.id = v.article
     where a.slug = ? {label} {issues}
@@ -109,7 +110,8 @@ def figure_rows(
 def check_rows(a: Analysed) -> list[dict[str, Any]]:
     return [
         {
-            "sentence": s.position,
+            "sentence": s.position + 1,
+            "position": s.position,
             "raw": f.raw,
             "value": f.value,
             "kind": f.kind,

@@ -592,9 +592,9 @@ def save_comparison(
 ) -> int:
     """Store a comparison with one alignment row per group and one change row per
     changed group (with its figure pairs). Call inside a write transaction."""
-    counts = {k: 0 for k in _COUNT_COLUMNS}
+    counts = {k: 0 for k in COUNT_COLUMNS}
     for ch in changes:
-        if ch.kind in _COUNT_COLUMNS:
+        if ch.kind in COUNT_COLUMNS:
             counts[ch.kind] += 1
     cid = (
         db["comparisons"]
@@ -603,7 +603,7 @@ def save_comparison(
                 "from_version": from_id,
                 "to_version": to_id,
                 "relation": relation,
-                **{col: counts[kind] for kind, col in _COUNT_COLUMNS.items()},
+                **{col: counts[kind] for kind, col in COUNT_COLUMNS.items()},
             }
         )
         .last_pk
@@ -663,7 +663,8 @@ def save_comparison(
     return cid
 
 
-_COUNT_COLUMNS = {
+# The comparisons column that counts each change kind.
+COUNT_COLUMNS = {
     "figure": "figure_changes",
     "wording": "wording_changes",
     "punctuation": "punctuation_changes",
