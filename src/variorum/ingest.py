@@ -333,25 +333,33 @@ def _short_hash(text: str) -> str:
 def _relink_lineage(db: Database, art: int, lang: str) -> list[int]:
     """Set each version's parent in its lineage (same article and language) and
     make sure every parent -> child comparison exists; returns their ids."""
-    rows = list(
-        db.query(
-            "select id, seq, date, parent from versions"
-            " where article = ? and lang = ? order by seq",
+    # Plain tuples (id, seq, date, parent): this runs over the whole lineage at every ingest.
+    rows = db.execute(
+        "select id, seq, date, parent from versions where article = ? and lang = ? order by seq",
+        [art, lang],
+    ).fetchall()
+    # Dates order the lineage only when every version has one; otherwise ingest order does.
+    if all(r[2] for r in rows):
+        rows.sort(key=lambda r: (r[2], r[1]))
+    # The lineage's stored comparisons in one query: a look-up per version made every
+    # ingest cost grow with the length of the history.
+    stored = {
+        (f, t): cid
+        for f, t, cid in db.execute(
+            "select c.from_version, c.to_version, c.id from versions v"
+            " join comparisons c on c.from_version = v.id where v.article = ? and v.lang = ?",
             [art, lang],
         )
-    )
-    # Dates order the lineage only when every version has one; otherwise ingest order does.
-    if all(r["date"] for r in rows):
-        rows.sort(key=lambda r: (r["date"], r["seq"]))
+    }
     out = []
-    prev = None
-    for row in rows:
-        parent = prev["id"] if prev else None
-        if row["parent"] != parent:
-            db["versions"].update(row["id"], {"parent": parent})
-        if parent is not None:
-            out.append(ensure_comparison(db, parent, row["id"]))
-        prev = row
+    prev: int | None = None
+    for vid, _, _, old_parent in rows:
+        if old_parent != prev:
+            db["versions"].update(vid, {"parent": prev})
+        if prev is not None:
+            cid = stored.get((prev, vid))
+            out.append(cid if cid is not None else ensure_comparison(db, prev, vid))
+        prev = vid
     return out
 
 

@@ -356,6 +356,15 @@ def m002_watches(db: Database) -> None:
     db["checks"].create_index(["feed", "checked_at"])
 
 
+@migrations()
+def m003_lineage_indexes(db: Database) -> None:
+    """Index-only look-ups for what every ingest reads of its article: the lineage
+    (relinked each time) and the identical-content check. Without them each ingest
+    reads one table row per earlier version, so its cost grows with the history."""
+    db["versions"].create_index(["article", "lang", "seq", "date", "parent"])
+    db["versions"].create_index(["article", "sha256", "lang"])
+
+
 def open_db(path: str | Path, *, create: bool = True) -> Database:
     """Open (and migrate) a variorum database, refusing files that are not SQLite."""
     p = Path(path)
