@@ -60,7 +60,9 @@ def sentence_pool(eval_data: Path | None, seed_article: Path = SEED_ARTICLE) -> 
             if key in seen:
                 continue
             seen.add(key)
-            pool.append(s)
+            # The Wikipedia texts are lower-cased; news sentences start with a capital, and
+            # sentence splitters rely on it.
+            pool.append(s[0].upper() + s[1:])
     return pool
 
 

@@ -127,8 +127,9 @@ STAGES: list[tuple[str, str, list[str] | None]] = [
     ("store:lookup", "variorum.store", None),
     ("align", "variorum.align", None),
     ("align", "variorum.crossalign", ["align_translation"]),
-    ("diff", "variorum.diff", None),
-    ("diff", "variorum.worddiff", None),
+    # Only the word diff itself: align calls diff's tokenizer and sequence diff for its own
+    # similarity, and that time is alignment.
+    ("diff", "variorum.diff", ["word_diff"]),
     ("compare", "variorum.compare", ["compare"]),
 ]
 STAGE_ORDER = tuple(dict.fromkeys(st for st, _, _ in STAGES))
@@ -458,7 +459,9 @@ class Bench:
                 median(v10) * 1000,
             )
             if versions >= 1000:
-                res.target("history", ratio, 1.2, "x", label)
+                worst = res.targets.get("history")
+                if worst is None or ratio > worst["value"]:
+                    res.target("history", ratio, 1.2, "x", label)
             else:
                 res.note(
                     f"{label}: {versions} versions only, so the history ratio is v{versions}/v10, "
