@@ -3,6 +3,7 @@
 import random
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +259,97 @@ def test_merge_that_absorbs_the_second_sentence_into_a_clause():
     ).sentences
     groups = align_revision(old, new)
     assert [(g.old, g.new, g.method) for g in groups] == [((0, 1), (0,), "merge")]
+
+
+# A lone old and a lone new sentence between the same matched neighbours are an edit in
+# place at a lower word similarity than elsewhere, or when their skeletons (figures masked,
+# punctuation aside) match: (old, new, groups).
+IN_PLACE = [
+    (
+        "unit and figures of a short line changed",
+        "Electricity - production:\n\n35.338 billion kWh (1998)\n\nElectricity - exports:\n\n"
+        "1.061 billion kWh (1998)",
+        "Electricity - production:\n\n35,338 GWh (1998)\n\nElectricity - exports:\n\n"
+        "1,061 GWh (1998)",
+        [
+            ((0,), (0,), "exact"),
+            ((1,), (1,), "fuzzy"),
+            ((2,), (2,), "exact"),
+            ((3,), (3,), "fuzzy"),
+        ],
+    ),
+    (
+        "reworded below the general threshold",
+        "Hugh Binning was born in Scotland. Hugh Binning was a Christian philosopher from the "
+        "age of fourteen. He died young.",
+        "Hugh Binning was born in Scotland. Hugh Binning was a Scottish philosopher and a "
+        "teacher at Glasgow. He died young.",
+        [((0,), (0,), "exact"), ((1,), (1,), "fuzzy"), ((2,), (2,), "exact")],
+    ),
+    (
+        "only punctuation in common",
+        "Start here. Sentence four. End here.",
+        "Start here. Changed. End here.",
+        [((0,), (0,), "exact"), ((1,), (), "none"), ((), (1,), "none"), ((2,), (2,), "exact")],
+    ),
+    (
+        "the old sentence moved elsewhere: the move wins",
+        "Start here. The harbour was closed to all shipping for three weeks in the spring. "
+        "Middle part. Other part. End here.",
+        "Start here. The harbour was closed. Middle part. Other part. End here. The harbour "
+        "was closed to shipping for three weeks in spring.",
+        [
+            ((0,), (0,), "exact"),
+            ((), (1,), "none"),
+            ((2,), (2,), "exact"),
+            ((3,), (3,), "exact"),
+            ((4,), (4,), "exact"),
+            ((1,), (5,), "moved"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), IN_PLACE, ids=[c[0] for c in IN_PLACE])
+def test_lone_sentences_between_anchors(name, old, new, expected):
+    assert groups(old, new) == expected
+
+
+def test_a_list_joined_into_one_line_is_one_merge_and_back_one_split():
+    lines = [
+        ("960 Mieszko I rules in Poland", "c. 960 Mieszko I assumes rule in Poland"),
+        ("966 Christianization of Mieszko I and Poland",) * 2,
+        ("968 First bishopric in Poland at Poznan",) * 2,
+        (
+            "972 Victorious battle of Cedynia over Hodo",
+            "972 Mieszko's victorious battle of Cedynia over margrave Hodon",
+        ),
+        ("992 Death of Mieszko I",) * 2,
+        ("1000 Congress of Gniezno with the emperor Otto III",) * 2,
+    ]
+    head, tail = "Timeline of the duchy\n\n", "\n\nSources are listed below."
+    one_a_paragraph = head + "\n\n".join(a for a, _ in lines) + tail
+    one_line = head + "\n".join(b for _, b in lines) + tail
+    assert len(S(one_a_paragraph)) == 8 and len(S(one_line)) == 3
+    assert groups(one_a_paragraph, one_line) == [
+        ((0,), (0,), "exact"),
+        ((1, 2, 3, 4, 5, 6), (1,), "merge"),
+        ((7,), (2,), "exact"),
+    ]
+    assert groups(one_line, one_a_paragraph) == [
+        ((0,), (0,), "exact"),
+        ((1,), (1, 2, 3, 4, 5, 6), "split"),
+        ((2,), (7,), "exact"),
+    ]
+
+
+def test_a_short_sentence_whose_words_are_elsewhere_is_not_taken_in():
+    # The merge takes the clause it absorbs, not the unrelated next sentence, although
+    # "the" and "was" occur in the merged sentence.
+    old = "Intro. The army advanced at dawn. The defenders retreated to the hills. Rain fell."
+    new = "Intro. The army advanced at dawn and the defenders retreated to the hills."
+    assert groups(old, new) == [
+        ((0,), (0,), "exact"),
+        ((1, 2), (1,), "merge"),
+        ((3,), (), "none"),
+    ]

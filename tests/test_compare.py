@@ -251,6 +251,55 @@ GOLDEN = [
             )
         ],
     ),
+    (
+        "short line edited in place: new unit and value, one figure change",
+        "Electricity - production:\n\n37.82 billion kWh (2001)\n\nElectricity - exports:",
+        "Electricity - production:\n\n38,300 GWh (2002)\n\nElectricity - exports:",
+        [
+            (
+                "figure",
+                (1,),
+                (1,),
+                True,
+                [("37.82 billion", "38,300"), ("2001", "2002")],
+                [
+                    (-1, "37.82 billion kWh (2001"),
+                    (1, "38,300 GWh (2002"),
+                    (0, ")"),
+                ],
+            )
+        ],
+    ),
+    (
+        "list lines joined into one: merged, the edited entry's figure unchanged",
+        "Timeline\n\n966 Christianization of Mieszko I and Poland\n\n"
+        "968 First bishopric in Poland at Poznan\n\n972 Battle of Cedynia over Hodo\n\n"
+        "992 Death of Mieszko I\n\nSources.",
+        "Timeline\n\n966 Christianization of Mieszko I and Poland\n"
+        "968 First bishopric in Poland at Poznan\n972 Battle of Cedynia over margrave Hodon\n"
+        "992 Death of Mieszko I\n\nSources.",
+        [
+            (
+                "merged",
+                (1, 2, 3, 4),
+                (1,),
+                True,
+                [],
+                [
+                    (0, "966 Christianization of Mieszko I and Poland"),
+                    (-1, " "),
+                    (1, "\n"),
+                    (0, "968 First bishopric in Poland at Poznan"),
+                    (-1, " "),
+                    (1, "\n"),
+                    (0, "972 Battle of Cedynia over "),
+                    (-1, "Hodo "),
+                    (1, "margrave Hodon\n"),
+                    (0, "992 Death of Mieszko I"),
+                ],
+            )
+        ],
+    ),
 ]
 
 

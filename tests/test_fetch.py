@@ -56,7 +56,7 @@ def test_plain_fetch_records_everything(site, clock):
     assert r.sha256 == hashlib.sha256(PAGE.encode()).hexdigest()
     req = site.last_request("/a")
     assert req.headers["User-Agent"] == USER_AGENT
-    assert re.fullmatch(r"variorum/\d+\.\d+\.\d+\S* \(\+https://\S+\)", USER_AGENT)
+    assert re.fullmatch(r"variorum/\d+\.\d+\.\d+\S* \(news article version tracker\)", USER_AGENT)
     assert USER_AGENT.startswith(f"variorum/{__version__} ")
     assert "If-None-Match" not in req.headers
 

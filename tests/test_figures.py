@@ -549,3 +549,17 @@ def test_comparable_and_value_keys_across_languages():
 )
 def test_english_decades_in_words(text, expected):
     assert [(f.raw, f.value, f.unit) for f in find_figures(text, "en")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("c.960 baptism of Poland", [("960", 960.0)]),
+        ("ca.1200 people", [("1200", 1200.0)]),
+        ("No.1 hit", [("1", 1.0)]),
+        ("etc.5", []),
+        ("version v2.0", []),
+    ],
+)
+def test_numbers_after_circa_and_number_abbreviations(text, expected):
+    assert [(f.raw, f.value) for f in find_figures(text, "en")] == expected

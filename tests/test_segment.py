@@ -218,3 +218,16 @@ _ALPHABET = st.characters(
 @given(st.text(_ALPHABET, max_size=300), st.sampled_from(["en", "de", "fr", "es", "ru", "ar"]))
 def test_contract_holds_for_any_text(text: str, lang: str) -> None:
     check_contract(text, segment(text, lang))
+
+
+def test_text_without_capitals_still_splits_at_full_stops():
+    text = "the war ended in 1994. some 30,000 people died. e.g. this one stayed whole."
+    assert [s.text for s in segment(text, "en")] == [
+        "the war ended in 1994.",
+        "some 30,000 people died.",
+        "e.g. this one stayed whole.",
+    ]
+    # With capitals about, a lowercase word after a full stop still continues the sentence.
+    assert [s.text for s in segment("The war ended. it went on.", "en")] == [
+        "The war ended. it went on."
+    ]

@@ -8,14 +8,20 @@ The passes, each on what the previous ones left unmatched:
 3. moved exact/skeleton: equal sentences in different gaps (they cross an anchor);
 4. fuzzy, inside each gap: the order-preserving set of pairs with the highest total
    word similarity, then splits and merges where a concatenation of neighbours
-   matches clearly better than one sentence;
-5. moved fuzzy: near-equal sentences left over anywhere in the document.
+   matches clearly better than one sentence; a split or merge then takes in further
+   neighbours whose words it contains (a list joined into one line);
+5. moved fuzzy: near-equal sentences left over anywhere in the document;
+6. in place: one old and one new sentence left alone between the same two matched
+   neighbours are an edit of each other at a lower similarity (or when their
+   skeletons match: a short line whose figures and unit changed).
 
 Word similarity is rapidfuzz's Indel similarity on words (``fuzz.ratio`` on strings
 with one code point per word). The thresholds below were measured on consecutive
 Wikipedia revisions (``benchmarks/fuzzy_threshold.py``): in-place edits against the
 most similar other sentence, precision 0.967 and recall 0.969 at 0.55 (with the
-containment rule), precision 0.984 at 0.70.
+containment rule), precision 0.984 at 0.70. On the same revisions, 104 such lone pairs were left
+unmatched at 0.55; of those at 0.40 or more, 29 of 32 were edits of one another, as
+were most of those just below, which are left unmatched (``benchmarks/wiki_kinds.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ SPLIT_MARGIN = 0.10  # a concatenation must beat the best single sentence by thi
 ABSORB_SHARE = 0.4  # ...or half the added sentences' words are matched by the concatenation
 ABSORB_MIN_WORDS = 2  # ...and at least this many
 MAX_PARTS = 3  # at most this many sentences on the many side of a split or merge
+GROW_SHARE = 0.75  # ...unless further neighbours have this share of their words in the one side
+IN_PLACE_THRESHOLD = (
+    0.40  # words (no punctuation) shared by a lone old and new sentence between anchors
+)
 FULL_GAP_PAIRS = 40_000  # gaps up to this many old x new pairs are searched completely
 BAND = 60  # in larger gaps a sentence is compared with this many either side of its place
 MOVE_PAIRS = 2_000_000  # cap on the all-against-all search for moved reworded sentences
@@ -63,6 +73,7 @@ class _Aligner:
         self._enc = token_encoder()
         self._ow: dict[int, str] = {}
         self._nw: dict[int, str] = {}
+        self._in_place: list[tuple[int, int]] = []  # lone old/new pairs left between anchors
 
     # -- words --------------------------------------------------------------------------------
 
@@ -107,6 +118,7 @@ class _Aligner:
         for olds, news in gaps:
             self._fuzzy_gap(self.free_old(olds), self.free_new(news))
         self._moved_fuzzy()
+        self._pair_in_place()
         for i in range(len(self.old)):
             if self.og[i] is None:
                 self.add([i], [], 0.0, "none")
@@ -239,7 +251,9 @@ class _Aligner:
         for a, b, _ in chain + [(len(olds), len(news), 0.0)]:
             sub_o = self.free_old(olds[last_o + 1 : a])
             sub_n = self.free_new(news[last_n + 1 : b])
-            if sub_o and sub_n:
+            if len(sub_o) == 1 and len(sub_n) == 1:
+                self._in_place.append((sub_o[0], sub_n[0]))
+            elif sub_o and sub_n:
                 self._split_merge(sub_o, sub_n)
             last_o, last_n = a, b
 
@@ -280,7 +294,35 @@ class _Aligner:
             return
         w, olds, news = best
         self.groups[gid] = Group((), (), 0.0, "none")  # retired; its sentences move on
+        olds, news = self._grow(olds, news, in_old, in_new)
         self.add(olds, news, self._group_sim(olds, news), "split" if len(news) > 1 else "merge")
+
+    def _grow(
+        self, olds: list[int], news: list[int], in_old: set[int], in_new: set[int]
+    ) -> tuple[list[int], list[int]]:
+        """Take free neighbours into the many side of a split or merge while nearly all
+        their words (at least two) are found, in order, in the one side beyond what the
+        group already matches: a list written on one line in one version and line by line
+        in the other becomes one group however long it is."""
+        many_old = len(olds) > 1
+        span = list(olds if many_old else news)
+        one = self.nw(news[0]) if many_old else self.ow(olds[0])
+        words = self.ow if many_old else self.nw
+        pool = in_old if many_old else in_new
+        taken = self.og if many_old else self.ng
+        matched = LCSseq.similarity(one, "".join(words(k) for k in span))
+        grew = True
+        while grew:
+            grew = False
+            for k, at_end in ((span[-1] + 1, True), (span[0] - 1, False)):
+                if k not in pool or taken[k] is not None:
+                    continue
+                w = words(k)
+                cand = span + [k] if at_end else [k] + span
+                got = LCSseq.similarity(one, "".join(words(x) for x in cand))
+                if len(w) >= ABSORB_MIN_WORDS and got - matched >= GROW_SHARE * len(w):
+                    span, matched, grew = cand, got, True
+        return (span, news) if many_old else (olds, span)
 
     @staticmethod
     def _absorbs(one: str, whole: str, center: str, w: float, base: float) -> bool:
@@ -319,8 +361,9 @@ class _Aligner:
                 continue
             # keep the order: every accepted group lies wholly before or after this one
             if all((o[-1] < ao[0]) == (n[-1] < an[0]) for ao, an in accepted):
-                accepted.append((o, n))
-                self.add(o, n, self._group_sim(o, n), "split" if len(n) > 1 else "merge")
+                go, gn = self._grow(list(o), list(n), set(olds), set(news))
+                accepted.append((tuple(go), tuple(gn)))
+                self.add(go, gn, self._group_sim(go, gn), "split" if len(gn) > 1 else "merge")
 
     @staticmethod
     def _span_hits(
@@ -365,6 +408,25 @@ class _Aligner:
                 lo = order_n[k - 1] if k else -1
                 hi = order_n[k] if k < len(order_n) else len(self.new)
                 self.add([i], [j], s, "fuzzy" if lo < j < hi else "moved")
+
+    def _pair_in_place(self) -> None:
+        """A lone old and new sentence between the same two matched neighbours (or the
+        ends of the text), still unmatched after the moves, are one sentence edited in
+        place when they share enough words, or enough of their skeletons (punctuation
+        aside)."""
+        for i, j in self._in_place:
+            if self.og[i] is not None or self.ng[j] is not None:
+                continue
+            words = self.sim(self._content(self.old[i].norm), self._content(self.new[j].norm))
+            skel = self.sim(
+                self._content(self.old[i].skeleton), self._content(self.new[j].skeleton)
+            )
+            if words >= IN_PLACE_THRESHOLD or skel >= THRESHOLD:
+                self.add([i], [j], self.sim(self.ow(i), self.nw(j)), "fuzzy")
+
+    def _content(self, text: str) -> str:
+        """Words and masked figures only: short lines share their punctuation by chance."""
+        return self._enc(t for t in tokenize(text) if t == "#" or any(c.isalnum() for c in t))
 
     def _in_order(self) -> tuple[list[int], list[int]]:
         """First old and new position of every in-order matched group, sorted."""

@@ -27,8 +27,9 @@ from variorum import __version__
 from variorum.decode import decode_bytes
 from variorum.errors import VariorumError
 
-PROJECT_URL = "https://github.com/variorum/variorum"
-USER_AGENT = f"variorum/{__version__} (+{PROJECT_URL})"
+# Names the tool and what it does, so a site operator can tell it from a scraper;
+# override with Fetcher(user_agent=...) to add a contact address.
+USER_AGENT = f"variorum/{__version__} (news article version tracker)"
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Feeds are served under many types (text/html and text/plain included); feedparser

@@ -92,7 +92,8 @@ def _num_re(lang: str) -> re.Pattern[str]:
     first = (
         r"\d(?<![A-Za-z0-9_.,\u0400-\u04ff]\d)"
         if lang == "ar"
-        else r"\d(?<![\w,]\d)(?<!(?<![Nn]o|Nr)\.\d)"  # "No.1" is a number, ".5" not
+        # "No.1" and "c.960" (circa) are numbers, ".5" is not
+        else r"\d(?<![\w,]\d)(?<!(?<![Nn]o|Nr|[Cc]a)(?<!\b[Cc])\.\d)"
     )
     return re.compile(
         rf"{first}(?:\d{{0,2}}(?:[{space}]\d{{3}})+(?!\d)(?:[.,٫]\d+)?"

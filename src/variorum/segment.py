@@ -270,13 +270,16 @@ def _merge(chunk: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[in
         return spans
     non_terminal = _NON_TERMINAL.get(lang, frozenset()) | _NON_TERMINAL["en"]
     terminal = _TERMINAL.get(lang, frozenset())
+    # In text written without capitals (lowercased dumps, chat) a lowercase word after a
+    # full stop says nothing about the sentence going on.
+    cased = any(c.isupper() for c in chunk)
     out = [spans[0]]
     for s, e in spans[1:]:
         ps, pe = out[-1]
         glued = all(c in _GLUE for c in chunk[pe:s])
         # Only the tail of the previous piece matters; slicing all of it would be quadratic.
         tail = chunk[max(ps, pe - 64) : pe]
-        if glued or _joins(tail, chunk[s : min(e, s + 64)], lang, non_terminal, terminal):
+        if glued or _joins(tail, chunk[s : min(e, s + 64)], lang, non_terminal, terminal, cased):
             out[-1] = (ps, e)
         else:
             out.append((s, e))
@@ -284,10 +287,15 @@ def _merge(chunk: str, spans: list[tuple[int, int]], lang: str) -> list[tuple[in
 
 
 def _joins(
-    prev: str, nxt: str, lang: str, non_terminal: frozenset[str], terminal: frozenset[str]
+    prev: str,
+    nxt: str,
+    lang: str,
+    non_terminal: frozenset[str],
+    terminal: frozenset[str],
+    cased: bool = True,
 ) -> bool:
     first = _first_letter(nxt)
-    if first.islower():
+    if cased and first.islower():
         return True
     if not prev.endswith("."):
         return False
