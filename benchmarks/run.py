@@ -915,7 +915,7 @@ class Bench:
                     runs["difflib"].append(difflib_words(p.old, p.new))
             if runs["difflib"] and runs["difflib"][0] >= SLOW:
                 slow_difflib.add(p.group)
-            m = {k: median(v) for k, v in runs.items()}
+            m = {k: median(v) for k, v in runs.items() if v}
             m["ours_compare_only"] = ours_compare_only(p.old, p.new, args.repeats)
             measured.append({"group": p.group, "pair": p.name, "bytes": len(p.new), **m})
         # CollateX from the smallest pair up; a pair over the cap rules out larger ones.
@@ -1254,6 +1254,17 @@ def machine() -> dict[str, Any]:
     }
 
 
+def finite(obj: Any) -> Any:
+    """NaN and infinities (a median of nothing) as null, so that the file is strict JSON."""
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [finite(v) for v in obj]
+    return obj
+
+
 def fmt(v: float | None) -> str:
     if v is None or v != v:
         return "-"
@@ -1488,7 +1499,9 @@ def main(argv: list[str] | None = None) -> int:
         "notes": res.notes,
         "details": res.details,
     }
-    args.out.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
+    args.out.write_text(
+        json.dumps(finite(doc), indent=1, default=str, allow_nan=False), encoding="utf-8"
+    )
     print(f"\nwrote {args.out} in {res.details['elapsed_s']:.0f} s")
     if failed:
         print(f"FAILED parts: {', '.join(failed)}", file=sys.stderr)

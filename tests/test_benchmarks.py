@@ -34,7 +34,10 @@ def test_quick_run_on_two_versions_writes_valid_json(tmp_path: Path) -> None:
     assert f"bundled corpus not found at {missing}: skipped" in p.stdout
     assert "wdiff is not installed (apt-get install wdiff): peer skipped" in p.stdout
 
-    doc = json.loads(out.read_text(encoding="utf-8"))
+    def no_nan(name: str) -> None:
+        raise AssertionError(f"{name} in the results: not strict JSON")
+
+    doc = json.loads(out.read_text(encoding="utf-8"), parse_constant=no_nan)
     assert set(doc) == {"machine", "config", "rows", "targets", "notes", "details"}
     assert doc["machine"]["nproc"] == os.cpu_count()
     assert doc["config"]["versions"] == 2
