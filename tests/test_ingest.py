@@ -203,3 +203,14 @@ def test_failed_version_does_not_stop_the_others(db, tmp_path):
     assert (result.added, result.failed) == (1, 1)
     assert result.errors[0].startswith("war/v1: ")
     assert rows(db, "select label from versions") == [("v2",)]
+
+
+def test_result_names_only_the_comparisons_this_ingest_computed(db):
+    ingest_text(db, TEXT1, article="war", label="v1")
+    ingest_text(db, TEXT2, article="war", label="v2")
+    r = ingest_text(db, TEXT2.replace("1988", "1989"), article="war", label="v3")
+    assert r.comparisons == [2]
+    assert rows(db, "select id, from_version, to_version from comparisons") == [
+        (1, 1, 2),
+        (2, 2, 3),
+    ]

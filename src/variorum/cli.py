@@ -16,8 +16,7 @@ import click
 
 from variorum import fetch as fetch_mod
 from variorum import ingest as ingest_mod
-from variorum import report, store, webpage
-from variorum import watch as watch_mod
+from variorum import report, store
 from variorum.errors import VariorumError
 from variorum.languages import check_lang
 
@@ -124,6 +123,8 @@ def ingest(
     if date:
         report.check_date(date)
     if fetch_mod.is_url(source):
+        from variorum import webpage  # loads trafilatura: only for URLs
+
         if fmt not in (None, "html"):
             raise VariorumError("a URL is fetched as HTML: --format does not apply")
         with _open(ctx) as db:
@@ -374,6 +375,8 @@ def watch() -> None:
 @errors_to_click
 def watch_add(ctx: click.Context, url: str, article: str, lang: str, selector: str | None) -> None:
     """Watch a page (checked at the next 'watch run')."""
+    from variorum import watch as watch_mod  # loads the fetching stack
+
     with _open(ctx) as db:
         wid = watch_mod.add_watch(db, url, article=article, lang=lang, selector=selector)
     click.echo(f"watch {wid}: {article} <- {fetch_mod.check_url(url)}")
@@ -387,6 +390,8 @@ def watch_add(ctx: click.Context, url: str, article: str, lang: str, selector: s
 @errors_to_click
 def watch_add_feed(ctx: click.Context, url: str, lang: str, selector: str | None) -> None:
     """Watch an RSS or Atom feed: each new entry becomes a watched page."""
+    from variorum import watch as watch_mod  # loads the fetching stack
+
     with _open(ctx) as db:
         fid = watch_mod.add_feed(db, url, lang=lang, selector=selector)
     click.echo(f"feed {fid}: {fetch_mod.check_url(url)}")
@@ -416,6 +421,7 @@ def watch_run(ctx: click.Context, once: bool, timeout: float, retries: int, max_
 
     Failures are recorded per watch (see 'watch list') and do not stop the run.
     """
+    from variorum import watch as watch_mod  # loads the fetching stack
 
     def show(r: watch_mod.CheckResult) -> None:
         click.echo(report.one_line(r.line))
@@ -438,6 +444,8 @@ def watch_run(ctx: click.Context, once: bool, timeout: float, retries: int, max_
 @errors_to_click
 def watch_list(ctx: click.Context, as_json: bool) -> None:
     """Each watch with its status, last error, number of versions and next check."""
+    from variorum import watch as watch_mod  # loads the fetching stack
+
     with _open(ctx) as db:
         watches = watch_mod.watch_rows(db)
         feeds = watch_mod.feed_rows(db)
@@ -464,5 +472,7 @@ def watch_list(ctx: click.Context, as_json: bool) -> None:
 @errors_to_click
 def watch_remove(ctx: click.Context, target: str) -> None:
     """Stop watching a page (URL or watch id) or a feed (URL). Stored versions stay."""
+    from variorum import watch as watch_mod  # loads the fetching stack
+
     with _open(ctx) as db:
         click.echo(watch_mod.remove(db, target))

@@ -202,9 +202,12 @@ def ingest_text(
         vid = _insert_version(
             db, art, article, label, lang, seq, tr_id, date, source, fmt, notes, analysed, digest
         )
+        newest_before = db.execute("select max(id) from comparisons").fetchone()[0] or 0
         comparisons = _relink_lineage(db, art, lang)
         if tr_id is not None:
             comparisons.append(ensure_comparison(db, tr_id, vid))
+        # Report what this ingest computed, not every step of a long history.
+        comparisons = [c for c in comparisons if c > newest_before]
         if after_write is not None:
             after_write(db, vid)
         issues = db.execute(

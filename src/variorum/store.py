@@ -621,54 +621,70 @@ def save_comparison(
     new = _sentence_rows(db, to_id)
     old_figs = _figure_ids(db, from_id)
     new_figs = _figure_ids(db, to_id)
+    # Ids are handed out here (inside the write transaction) so that each table is
+    # written with one executemany instead of one statement per row.
+    aid = _next_id(db, "alignments")
+    chid = _next_id(db, "changes")
+    alignments, change_rows, figure_rows = [], [], []
     for pos, ch in enumerate(changes):
         g = ch.group
-        aid = (
-            db["alignments"]
-            .insert(
-                {
-                    "comparison": cid,
-                    "position": pos,
-                    "old_sentence": old[g.old[0]][0] if g.old else None,
-                    "new_sentence": new[g.new[0]][0] if g.new else None,
-                    "old_positions": dumps(list(g.old)),
-                    "new_positions": dumps(list(g.new)),
-                    "score": round(g.score, 6),
-                    "method": g.method,
-                    "kind": ch.kind,
-                }
+        alignments.append(
+            (
+                aid,
+                cid,
+                pos,
+                old[g.old[0]][0] if g.old else None,
+                new[g.new[0]][0] if g.new else None,
+                dumps(list(g.old)),
+                dumps(list(g.new)),
+                round(g.score, 6),
+                g.method,
+                ch.kind,
             )
-            .last_pk
         )
-        if ch.kind == "same":
-            continue
-        chid = (
-            db["changes"]
-            .insert(
-                {
-                    "comparison": cid,
-                    "alignment": aid,
-                    "kind": ch.kind,
-                    "also_wording": int(ch.also_wording),
-                    "old_text": " ".join(old[i][1] for i in g.old) or None,
-                    "new_text": " ".join(new[i][1] for i in g.new) or None,
-                    "diff": dumps([[op, t] for op, t in ch.diff]),
-                }
+        if ch.kind != "same":
+            change_rows.append(
+                (
+                    chid,
+                    cid,
+                    aid,
+                    ch.kind,
+                    int(ch.also_wording),
+                    " ".join(old[i][1] for i in g.old) or None,
+                    " ".join(new[i][1] for i in g.new) or None,
+                    dumps([[op, t] for op, t in ch.diff]),
+                )
             )
-            .last_pk
-        )
-        for fp in ch.figures:
-            db["figure_diffs"].insert(
-                {
-                    "change": chid,
-                    "old_figure": _figure_id(old_figs, g.old, fp.old),
-                    "new_figure": _figure_id(new_figs, g.new, fp.new),
-                    "old_raw": fp.old.raw if fp.old else None,
-                    "new_raw": fp.new.raw if fp.new else None,
-                    "old_value": fp.old.value if fp.old else None,
-                    "new_value": fp.new.value if fp.new else None,
-                }
-            )
+            figure_rows += [
+                (
+                    chid,
+                    _figure_id(old_figs, g.old, fp.old),
+                    _figure_id(new_figs, g.new, fp.new),
+                    fp.old.raw if fp.old else None,
+                    fp.new.raw if fp.new else None,
+                    fp.old.value if fp.old else None,
+                    fp.new.value if fp.new else None,
+                )
+                for fp in ch.figures
+            ]
+            chid += 1
+        aid += 1
+    conn = db.conn
+    conn.executemany(
+        "insert into alignments (id, comparison, position, old_sentence, new_sentence, "
+        "old_positions, new_positions, score, method, kind) values (?,?,?,?,?,?,?,?,?,?)",
+        alignments,
+    )
+    conn.executemany(
+        "insert into changes (id, comparison, alignment, kind, also_wording, old_text, "
+        "new_text, diff) values (?,?,?,?,?,?,?,?)",
+        change_rows,
+    )
+    conn.executemany(
+        'insert into figure_diffs ("change", old_figure, new_figure, old_raw, new_raw, '
+        "old_value, new_value) values (?,?,?,?,?,?,?)",
+        figure_rows,
+    )
     return cid
 
 
@@ -683,6 +699,10 @@ COUNT_COLUMNS = {
     "split": "split",
     "merged": "merged",
 }
+
+
+def _next_id(db: Database, table: str) -> int:
+    return (db.execute(f"select max(id) from [{table}]").fetchone()[0] or 0) + 1
 
 
 def _sentence_rows(db: Database, version_id: int) -> list[tuple[int, str]]:
