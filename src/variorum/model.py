@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One sentence (or heading line) of a version: ``text == version_text[start:end]``."""
 
@@ -20,7 +20,7 @@ class Segment:
     heading: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A number found in a sentence, with its parsed value and any lint finding.
 
@@ -41,7 +41,7 @@ class Figure:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A segment with its normalized forms and figures, as aligners and diffs see it."""
 
@@ -54,7 +54,7 @@ class Sentence:
     heading: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """An aligned group: positions of old and new sentences (either may be empty)."""
 
@@ -65,7 +65,7 @@ class Group:
     moved: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigurePair:
     """A figure that differs between two aligned sentence groups (None = absent)."""
 
@@ -84,7 +84,7 @@ class Change:
     diff: list[tuple[int, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extracted:
     """Plain article text pulled out of a source, with what metadata it carried."""
 
