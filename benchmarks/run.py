@@ -70,7 +70,25 @@ def median(xs: list[float]) -> float:
 # --- stage instrumentation --------------------------------------------------------------------
 
 
-class StageTimer:
+class Stages:
+    """Something that is told when a stage starts and ends."""
+
+    def enter(self, stage: str) -> None:
+        raise NotImplementedError
+
+    def leave(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def section(self, stage: str) -> Iterator[None]:
+        self.enter(stage)
+        try:
+            yield
+        finally:
+            self.leave()
+
+
+class StageTimer(Stages):
     """Exclusive time per stage: time spent in a nested stage is charged to it alone."""
 
     def __init__(self) -> None:
@@ -90,14 +108,6 @@ class StageTimer:
         self.totals[stage] += now - t0
         if self.stack:
             self.stack[-1][1] = now
-
-    @contextmanager
-    def section(self, stage: str) -> Iterator[None]:
-        self.enter(stage)
-        try:
-            yield
-        finally:
-            self.leave()
 
     def take(self) -> dict[str, float]:
         out = dict(self.totals)
@@ -1071,7 +1081,7 @@ def collatex_pair(a: Path, b: Path, cap: float) -> float | None:
 # --- memory -----------------------------------------------------------------------------------
 
 
-class PeakByStage:
+class PeakByStage(Stages):
     """The peak of traced Python memory while each stage is the innermost one running."""
 
     def __init__(self) -> None:
@@ -1092,14 +1102,6 @@ class PeakByStage:
     def leave(self) -> None:
         self._charge()
         self.stack.pop()
-
-    @contextmanager
-    def section(self, stage: str) -> Iterator[None]:
-        self.enter(stage)
-        try:
-            yield
-        finally:
-            self.leave()
 
 
 def memprobe(old: Path, new: Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from localsite import FakeClock, Response, Site, slow, stream
+from localsite import FakeClock, Response, slow, stream
 
 from variorum import __version__
 from variorum.fetch import (
@@ -20,18 +20,6 @@ from variorum.fetch import (
 )
 
 PAGE = "<html><body><p>Hello.</p></body></html>"
-
-
-@pytest.fixture
-def site():
-    s = Site()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 def fetcher(clock: FakeClock, **kwargs) -> Fetcher:

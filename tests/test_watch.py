@@ -6,7 +6,7 @@ import socket
 import httpx
 import pytest
 from click.testing import CliRunner
-from localsite import FakeClock, Response, Site, article_page, slow, stream
+from localsite import Response, Site, article_page, slow, stream
 
 from variorum import store, webpage
 from variorum import watch as w
@@ -46,18 +46,6 @@ def page(paras: list[str], noise: str = "") -> str:
 
 def text(paras: list[str]) -> str:
     return "\n\n".join([TITLE, *paras])
-
-
-@pytest.fixture
-def site():
-    s = Site()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture
