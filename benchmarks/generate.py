@@ -13,15 +13,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from paths import shared_dir  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def shared_dir() -> Path:
-    """``../shared`` of the repository root; one level further up for a git worktree."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared").is_dir():
-            return base / "shared"
-    return ROOT.parent / "shared"
 
 
 SEED_ARTICLE = shared_dir() / "seed" / "aliyev-karabakh.en.txt"

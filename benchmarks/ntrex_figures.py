@@ -22,6 +22,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from paths import eval_data  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -42,7 +44,7 @@ def norm_keys(line: str, lang: str) -> Counter:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("eval_data", nargs="?", default=str(ROOT.parent / "shared" / "eval-data"))
+    ap.add_argument("eval_data", nargs="?", default=str(eval_data()))
     ap.add_argument("--sample", type=int, default=0, help="print N remaining mismatches")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--lang", choices=sorted(LANGS), action="append")

@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from paths import eval_data  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -177,7 +179,7 @@ def speed(split: Splitter, data: Path) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("data", nargs="?", default=str(ROOT.parent / "shared" / "eval-data"))
+    ap.add_argument("data", nargs="?", default=str(eval_data()))
     ap.add_argument("--libs", default=",".join(LIBS))
     ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args(argv)

@@ -28,6 +28,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from paths import eval_data  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -37,11 +39,7 @@ Align = list[tuple[tuple[int, ...], tuple[int, ...]]]
 
 
 def default_data_dir() -> Path:
-    for base in [ROOT, *ROOT.parents]:
-        cand = base.parent / "shared" / "eval-data" / "textberg"
-        if cand.is_dir():
-            return cand
-    return ROOT.parent / "shared" / "eval-data" / "textberg"
+    return eval_data() / "textberg"
 
 
 def read_alignments(text: str) -> Align:

@@ -30,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from paths import eval_data  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -40,11 +42,7 @@ KINDS = ["figure", "wording", "punctuation", "added", "removed", "moved", "split
 
 
 def default_eval_data() -> Path:
-    for base in [ROOT, *ROOT.parents]:
-        cand = base.parent / "shared" / "eval-data"
-        if (cand / "wiki-revisions").is_dir():
-            return cand
-    return ROOT.parent / "shared" / "eval-data"
+    return eval_data()
 
 
 def slug(title: str) -> str:

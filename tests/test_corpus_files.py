@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CORPUS, ROOT, SEED
+from conftest import CORPUS, SEED
 
 ARTICLE = CORPUS / "aliyev-karabakh"
 MANIFEST = ARTICLE / "versions.yml"
@@ -79,11 +79,7 @@ EXPECTED_KIND_COUNTS = {
 
 
 def seed_path() -> Path:
-    """The shared seed, next to the repository (or next to the worktree folder)."""
-    for path in [SEED, *(p / "shared" / "seed" / SEED.name for p in ROOT.parents)]:
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"{SEED.name} not found beside {ROOT}")
+    return SEED
 
 
 def load_manifest() -> dict:

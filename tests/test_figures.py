@@ -1,5 +1,4 @@
 import time
-from pathlib import Path
 
 import pytest
 from conftest import SEED
@@ -9,9 +8,7 @@ from hypothesis import strategies as st
 from variorum.figures import _find, comparable, find_figures, same_figure, value_keys
 from variorum.model import Figure
 
-# The seed lives next to the repository in the project's shared folder; a worktree
-# checked out elsewhere finds it at the project's fixed location.
-SEED_PATH = SEED if SEED.exists() else Path("/work/shared/seed/aliyev-karabakh.en.txt")
+SEED_PATH = SEED
 
 
 def rows(text: str, lang: str) -> list[tuple]:

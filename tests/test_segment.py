@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import SEED
 from variorum.model import Segment
 from variorum.segment import segment
 
@@ -13,12 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _seed() -> Path:
-    # The shared folder sits beside the repository (CI, main) or beside the worktrees.
-    for base in (ROOT.parent, ROOT.parent.parent):
-        path = base / "shared" / "seed" / "aliyev-karabakh.en.txt"
-        if path.is_file():
-            return path
-    raise FileNotFoundError("shared/seed/aliyev-karabakh.en.txt not found beside the repo")
+    return SEED
 
 
 def check_contract(text: str, segs: list[Segment]) -> None:
