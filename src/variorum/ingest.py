@@ -203,9 +203,12 @@ def ingest_text(
             db, art, article, label, lang, seq, tr_id, date, source, fmt, notes, analysed, digest
         )
         newest_before = db.execute("select max(id) from comparisons").fetchone()[0] or 0
-        comparisons = _relink_lineage(db, art, lang)
+        # The new version's sentences are in memory already: comparisons use them
+        # instead of loading a second copy from the database.
+        known = {vid: analysed.sentences}
+        comparisons = _relink_lineage(db, art, lang, known)
         if tr_id is not None:
-            comparisons.append(ensure_comparison(db, tr_id, vid))
+            comparisons.append(ensure_comparison(db, tr_id, vid, known))
         # Report what this ingest computed, not every step of a long history.
         comparisons = [c for c in comparisons if c > newest_before]
         if after_write is not None:
@@ -333,7 +336,9 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _relink_lineage(db: Database, art: int, lang: str) -> list[int]:
+def _relink_lineage(
+    db: Database, art: int, lang: str, known: dict[int, list[Sentence]] | None = None
+) -> list[int]:
     """Set each version's parent in its lineage (same article and language) and
     make sure every parent -> child comparison exists; returns their ids."""
     # Plain tuples (id, seq, date, parent): this runs over the whole lineage at every ingest.
@@ -361,13 +366,18 @@ def _relink_lineage(db: Database, art: int, lang: str) -> list[int]:
             db["versions"].update(vid, {"parent": prev})
         if prev is not None:
             cid = stored.get((prev, vid))
-            out.append(cid if cid is not None else ensure_comparison(db, prev, vid))
+            out.append(cid if cid is not None else ensure_comparison(db, prev, vid, known))
         prev = vid
     return out
 
 
-def ensure_comparison(db: Database, from_id: int, to_id: int) -> int:
-    """The id of the stored comparison of two versions, computing it if needed."""
+def ensure_comparison(
+    db: Database, from_id: int, to_id: int, known: dict[int, list[Sentence]] | None = None
+) -> int:
+    """The id of the stored comparison of two versions, computing it if needed.
+
+    ``known`` maps version ids to their sentences where the caller holds them already.
+    """
     cid = store.find_comparison(db, from_id, to_id)
     if cid is not None:
         return cid
@@ -376,9 +386,12 @@ def ensure_comparison(db: Database, from_id: int, to_id: int) -> int:
     relation = "revision" if a.lang == b.lang else "translation"
     if b.translation_of == a.id:
         relation = "translation"
+    known = known or {}
+    old = known.get(from_id) or store.load_sentences(db, from_id)
+    new = known.get(to_id) or store.load_sentences(db, to_id)
     changes = compare_mod.compare(
-        store.load_sentences(db, from_id),
-        store.load_sentences(db, to_id),
+        old,
+        new,
         relation=relation,
         old_lang=a.lang,
         new_lang=b.lang,

@@ -622,68 +622,64 @@ def save_comparison(
     old_figs = _figure_ids(db, from_id)
     new_figs = _figure_ids(db, to_id)
     # Ids are handed out here (inside the write transaction) so that each table is
-    # written with one executemany instead of one statement per row.
-    aid = _next_id(db, "alignments")
-    chid = _next_id(db, "changes")
-    alignments, change_rows, figure_rows = [], [], []
-    for pos, ch in enumerate(changes):
-        g = ch.group
-        alignments.append(
-            (
-                aid,
-                cid,
-                pos,
-                old[g.old[0]][0] if g.old else None,
-                new[g.new[0]][0] if g.new else None,
-                dumps(list(g.old)),
-                dumps(list(g.new)),
-                round(g.score, 6),
-                g.method,
-                ch.kind,
-            )
-        )
-        if ch.kind != "same":
-            change_rows.append(
-                (
-                    chid,
-                    cid,
-                    aid,
-                    ch.kind,
-                    int(ch.also_wording),
-                    " ".join(old[i][1] for i in g.old) or None,
-                    " ".join(new[i][1] for i in g.new) or None,
-                    dumps([[op, t] for op, t in ch.diff]),
-                )
-            )
-            figure_rows += [
-                (
-                    chid,
-                    _figure_id(old_figs, g.old, fp.old),
-                    _figure_id(new_figs, g.new, fp.new),
-                    fp.old.raw if fp.old else None,
-                    fp.new.raw if fp.new else None,
-                    fp.old.value if fp.old else None,
-                    fp.new.value if fp.new else None,
-                )
-                for fp in ch.figures
-            ]
-            chid += 1
-        aid += 1
+    # written with one executemany instead of one statement per row; the rows are
+    # generated as they are written, never held all at once.
+    first_aid = _next_id(db, "alignments")
+    first_chid = _next_id(db, "changes")
+    changed = [(first_aid + pos, ch) for pos, ch in enumerate(changes) if ch.kind != "same"]
     conn = db.conn
     conn.executemany(
         "insert into alignments (id, comparison, position, old_sentence, new_sentence, "
         "old_positions, new_positions, score, method, kind) values (?,?,?,?,?,?,?,?,?,?)",
-        alignments,
+        (
+            (
+                first_aid + pos,
+                cid,
+                pos,
+                old[ch.group.old[0]][0] if ch.group.old else None,
+                new[ch.group.new[0]][0] if ch.group.new else None,
+                dumps(list(ch.group.old)),
+                dumps(list(ch.group.new)),
+                round(ch.group.score, 6),
+                ch.group.method,
+                ch.kind,
+            )
+            for pos, ch in enumerate(changes)
+        ),
     )
     conn.executemany(
         "insert into changes (id, comparison, alignment, kind, also_wording, old_text, "
         "new_text, diff) values (?,?,?,?,?,?,?,?)",
-        change_rows,
+        (
+            (
+                first_chid + k,
+                cid,
+                aid,
+                ch.kind,
+                int(ch.also_wording),
+                " ".join(old[i][1] for i in ch.group.old) or None,
+                " ".join(new[i][1] for i in ch.group.new) or None,
+                dumps([[op, t] for op, t in ch.diff]),
+            )
+            for k, (aid, ch) in enumerate(changed)
+        ),
     )
     conn.executemany(
         'insert into figure_diffs ("change", old_figure, new_figure, old_raw, new_raw, '
         "old_value, new_value) values (?,?,?,?,?,?,?)",
-        figure_rows,
+        (
+            (
+                first_chid + k,
+                _figure_id(old_figs, ch.group.old, fp.old),
+                _figure_id(new_figs, ch.group.new, fp.new),
+                fp.old.raw if fp.old else None,
+                fp.new.raw if fp.new else None,
+                fp.old.value if fp.old else None,
+                fp.new.value if fp.new else None,
+            )
+            for k, (_, ch) in enumerate(changed)
+            for fp in ch.figures
+        ),
     )
     return cid
 
