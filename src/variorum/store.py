@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -381,10 +381,8 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
                 raise VariorumError(f"{str(p)!r} is not an SQLite database")
     if p.exists() and not (os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)):
         return _open_read_only(p)
-    conn = None
-    try:
-        conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db = Database(conn)
+
+    def setup(db: Database) -> None:
         db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("pragma foreign_keys = on")
         if db.execute("pragma journal_mode").fetchone()[0] != "wal":
@@ -393,28 +391,43 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
             # Under the write lock, so that concurrent first runs migrate once.
             with write_transaction(db):
                 migrations.apply(db)
-    except sqlite3.DatabaseError as e:
-        if conn is not None:
-            conn.close()
-        raise VariorumError(f"cannot use database {str(p)!r}: {db_error(e)}") from e
-    return db
+
+    return _connect(
+        p,
+        lambda: sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None),
+        setup,
+    )
 
 
 def _open_read_only(p: Path) -> Database:
     """A database on read-only media or without write permission: readable, and any
     write fails with a clear 'read-only' error. Immutable, since nobody can change it."""
     uri = f"file:{quote(str(p.resolve()))}?mode=ro&immutable=1"
-    conn = None
-    try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-        db = Database(conn)
+
+    def setup(db: Database) -> None:
         if migrations.pending(db):
             raise VariorumError(f"database {str(p)!r} is read-only and needs a schema upgrade")
-    except sqlite3.DatabaseError as e:
+
+    return _connect(p, lambda: sqlite3.connect(uri, uri=True, isolation_level=None), setup)
+
+
+def _connect(
+    p: Path, connect: Callable[[], sqlite3.Connection], setup: Callable[[Database], None]
+) -> Database:
+    """Connect and set up; on any failure the connection is closed again and SQLite's
+    error becomes a one-line user error."""
+    conn = None
+    try:
+        conn = connect()
+        db = Database(conn)
+        setup(db)
+        return db
+    except BaseException as e:
         if conn is not None:
             conn.close()
-        raise VariorumError(f"cannot use database {str(p)!r}: {db_error(e)}") from e
-    return db
+        if isinstance(e, sqlite3.DatabaseError):
+            raise VariorumError(f"cannot use database {str(p)!r}: {db_error(e)}") from e
+        raise
 
 
 def close_db(db: Database) -> None:
