@@ -170,17 +170,21 @@ def _report_ingest(db: Any, r: ingest_mod.IngestResult, article: str, quiet: boo
 
 
 def _ingest_folder(ctx: click.Context, folder: Path, quiet: bool, workers: int) -> None:
-    manifests = [ingest_mod.read_manifest(p) for p in ingest_mod.find_manifests(folder)]
+    manifests = ingest_mod.read_folder(folder)
     total = ingest_mod.count_versions(manifests)
     show_bar = not quiet and sys.stderr.isatty()
     with _open(ctx) as db:
         if show_bar:
             with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
                 result = ingest_mod.ingest_folder(
-                    db, folder, progress=lambda _: bar.update(1), workers=workers
+                    db,
+                    folder,
+                    progress=lambda _: bar.update(1),
+                    workers=workers,
+                    manifests=manifests,
                 )
         else:
-            result = ingest_mod.ingest_folder(db, folder, workers=workers)
+            result = ingest_mod.ingest_folder(db, folder, workers=workers, manifests=manifests)
     if not quiet:
         for r in result.results:
             click.echo(r.message)

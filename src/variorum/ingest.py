@@ -21,7 +21,7 @@ from variorum.errors import CorpusError, InputError, ManifestError, VariorumErro
 from variorum.extract import detect_format, extract
 from variorum.figures import find_figures
 from variorum.languages import check_lang
-from variorum.model import Change, Sentence
+from variorum.model import Sentence
 from variorum.normalize import normalize, skeleton
 from variorum.segment import segment
 
@@ -425,6 +425,11 @@ class Manifest:
     versions: list[ManifestVersion]
 
 
+def read_folder(folder: str | Path) -> list[Manifest]:
+    """Every manifest of a corpus folder, read and validated."""
+    return [read_manifest(p) for p in find_manifests(Path(folder))]
+
+
 def find_manifests(folder: Path) -> list[Path]:
     """The manifest of ``folder`` itself, else those of its immediate subfolders."""
     if not folder.is_dir():
@@ -546,6 +551,7 @@ def ingest_folder(
     *,
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
+    manifests: list[Manifest] | None = None,
 ) -> FolderResult:
     """Ingest every version listed in the folder's manifest(s), one transaction each.
 
@@ -555,7 +561,8 @@ def ingest_folder(
     With ``workers > 1`` the text analysis runs in that many processes while this
     process alone writes, in manifest order, so the result is the same.
     """
-    manifests = [read_manifest(p) for p in find_manifests(Path(folder))]
+    if manifests is None:
+        manifests = read_folder(folder)
     jobs = [(m, mv) for m in manifests for mv in m.versions]
     result = FolderResult()
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(jobs) > 1 else None
@@ -601,7 +608,6 @@ def count_versions(manifests: list[Manifest]) -> int:
 
 __all__ = [
     "Analysed",
-    "Change",
     "FolderResult",
     "IngestResult",
     "analyse",
